@@ -1,0 +1,12 @@
+import { DtdeError } from './dtde-error.js';
+
+/** A query ran past `queryTimeoutMs` and was cancelled. */
+export class DtdeTimeoutError extends DtdeError {
+  readonly code = 'DTDE_TIMEOUT';
+  readonly timeoutMs: number;
+
+  constructor(message: string, details: { timeoutMs: number }) {
+    super(message);
+    this.timeoutMs = details.timeoutMs;
+  }
+}
