@@ -1,6 +1,11 @@
+import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
+  resolve: {
+    // Tests and samples import the package by name; point it at the sources, not dist/.
+    alias: { dtde: fileURLToPath(new URL('./src/index.ts', import.meta.url)) },
+  },
   test: {
     include: ['tests/**/*.test.ts'],
     testTimeout: 60_000,
