@@ -1,0 +1,133 @@
+import { DtdeConfigurationError } from '../errors/dtde-configuration-error.js';
+import { validateGroupName } from './identifier.js';
+import type { DateInterval, ManualShardTable, ShardingModel, StorageMode } from './model.js';
+import { DEFAULT_SHARD_GROUP } from './model.js';
+
+/** The default table name pattern of `tables` storage: `Customers_EU`. */
+export const DEFAULT_TABLE_PATTERN = '{Table}_{ShardId}';
+
+/** @internal What a sharding call (`shardBy`, `shardByDate`, ...) recorded, before the builder options. */
+export type ShardingStrategyDraft =
+  | { readonly strategy: 'value'; readonly property: string; readonly caseSensitive: boolean }
+  | { readonly strategy: 'date'; readonly property: string; readonly interval: DateInterval }
+  | { readonly strategy: 'hash'; readonly property: string; readonly shardCount: number }
+  | { readonly strategy: 'manual'; readonly tables: readonly ManualShardTable[] };
+
+const STORAGE_MODES: readonly StorageMode[] = ['tables', 'databases', 'manual'];
+const PLACEHOLDER = /\{([^{}]*)\}/g;
+
+/**
+ * Returned by `shardBy`, `shardByDate`, `shardByHash` and `useManualSharding`: where the shards
+ * of the entity live.
+ *
+ * - `withStorageMode('tables')` (default): one table per shard, named by the table pattern, in the
+ *   shard's database (the context's own unless the shard was declared with a connection).
+ * - `withStorageMode('databases')`: the entity's own table name in each shard's database; every shard
+ *   of the group needs a connection (`addShard(id, connection)`).
+ * - `'manual'` is the only mode of `useManualSharding`, and is implied by it.
+ *
+ * @example
+ * e.shardBy(c => c.region).withStorageMode('tables').withTablePattern('{Table}_{ShardId}');
+ * e.shardByDate(o => o.orderDate, 'year').useShardGroup('years');
+ */
+export class ShardingBuilder {
+  readonly #path: string;
+  readonly #draft: ShardingStrategyDraft;
+  #storageMode: StorageMode;
+  #tablePattern = DEFAULT_TABLE_PATTERN;
+  #shardGroup = DEFAULT_SHARD_GROUP;
+
+  /** @internal Created by the sharding methods of `EntityTypeBuilder`. */
+  constructor(path: string, draft: ShardingStrategyDraft) {
+    this.#path = path;
+    this.#draft = draft;
+    this.#storageMode = draft.strategy === 'manual' ? 'manual' : 'tables';
+  }
+
+  withStorageMode(mode: StorageMode): this {
+    const path = `${this.#path}.withStorageMode`;
+    if (!STORAGE_MODES.includes(mode)) {
+      throw new DtdeConfigurationError(`${path}: unknown storage mode '${String(mode)}'; use 'tables', 'databases' or 'manual'.`, { path });
+    }
+    if (this.#draft.strategy === 'manual' && mode !== 'manual') {
+      throw new DtdeConfigurationError(
+        `${path}: manual sharding maps to the tables given to addTable, so its storage mode is always 'manual'; remove withStorageMode('${mode}').`,
+        { path },
+      );
+    }
+    if (this.#draft.strategy !== 'manual' && mode === 'manual') {
+      throw new DtdeConfigurationError(
+        `${path}: storage mode 'manual' needs pre-existing tables; use useManualSharding(m => m.addTable(...)) instead of a ${this.#draft.strategy} strategy.`,
+        { path },
+      );
+    }
+    this.#storageMode = mode;
+    return this;
+  }
+
+  /**
+   * The shard table name pattern of `tables` storage and of shards declared with
+   * `addTableShardInDatabase`. Placeholders: `{Table}` (the entity's table name) and `{ShardId}`
+   * (the shard id with unsafe characters removed); the rest must be letters, digits or underscore.
+   */
+  withTablePattern(pattern: string): this {
+    const path = `${this.#path}.withTablePattern`;
+    if (this.#draft.strategy === 'manual') {
+      throw new DtdeConfigurationError(`${path}: manual sharding uses the table names given to addTable; remove withTablePattern.`, { path });
+    }
+    this.#tablePattern = validateTablePattern(pattern, path);
+    return this;
+  }
+
+  /** Uses the shards of the named group (declared with `addShardGroup(name, ...)`) instead of the default group. */
+  useShardGroup(name: string): this {
+    const path = `${this.#path}.useShardGroup`;
+    if (this.#draft.strategy === 'manual') {
+      throw new DtdeConfigurationError(`${path}: manual sharding takes its shards from addTable, not from a shard group; remove useShardGroup.`, {
+        path,
+      });
+    }
+    this.#shardGroup = validateGroupName(name, path);
+    return this;
+  }
+
+  /** @internal */
+  build(): ShardingModel {
+    const base = { storageMode: this.#storageMode, tablePattern: this.#tablePattern, shardGroup: this.#shardGroup };
+    return Object.freeze({ ...this.#draft, ...base }) as ShardingModel;
+  }
+}
+
+/** Throws unless `pattern` has `{ShardId}`, only known placeholders, and safe characters elsewhere. */
+export function validateTablePattern(pattern: string, path: string): string {
+  if (typeof pattern !== 'string') {
+    throw new DtdeConfigurationError(`${path}: expected a pattern string such as '${DEFAULT_TABLE_PATTERN}', got ${typeof pattern}.`, { path });
+  }
+  for (const match of pattern.matchAll(PLACEHOLDER)) {
+    if (match[1] !== 'Table' && match[1] !== 'ShardId') {
+      throw new DtdeConfigurationError(
+        `${path}: unknown placeholder '{${match[1]}}' in table pattern '${pattern}'; use {Table} and {ShardId}.`,
+        { path },
+      );
+    }
+  }
+  if (!pattern.includes('{ShardId}')) {
+    throw new DtdeConfigurationError(
+      `${path}: table pattern '${pattern}' has no {ShardId}, so every shard would share one table; include {ShardId} (e.g. '${DEFAULT_TABLE_PATTERN}').`,
+      { path },
+    );
+  }
+  const literal = pattern.replace(PLACEHOLDER, '');
+  if (!/^[A-Za-z0-9_]*$/.test(literal)) {
+    throw new DtdeConfigurationError(
+      `${path}: table pattern '${pattern}' has characters other than letters, digits and underscore outside its placeholders; remove them.`,
+      { path },
+    );
+  }
+  return pattern;
+}
+
+/** Applies a validated table pattern: `applyTablePattern('{Table}_{ShardId}', 'Orders', '202406')` is `Orders_202406`. */
+export function applyTablePattern(pattern: string, table: string, suffix: string): string {
+  return pattern.replace(PLACEHOLDER, (_, name: string) => (name === 'Table' ? table : suffix));
+}
