@@ -1,0 +1,219 @@
+import { DtdeInvalidOperationError } from '../../errors/dtde-invalid-operation-error.js';
+import type { ColumnType, TableName } from '../../metadata/model.js';
+import type {
+  CreateTableStatement,
+  DropTableStatement,
+  FunctionCallExpr,
+  ParamExpr,
+  SelectStatement,
+  SqlType,
+  StringMatchExpr,
+} from '../../planner/sql-ast.js';
+import type { BoundParameter, RenderedSql } from '../dialect.js';
+import { RenderState, SqlRenderer, escapeLikePattern, matchPattern } from '../sql-renderer.js';
+import { mssqlParameterType } from './mssql-parameter-type.js';
+
+/**
+ * SQL Server's dialect (T-SQL): `[bracket]` quoting, named `@p0…` parameters declared with their
+ * SQL types for `sp_executesql`, `TOP (@p)` for a limit, `OFFSET … FETCH` (with `ORDER BY (SELECT
+ * NULL)` when the statement has no order) for paging, `LIKE … ESCAPE '\'` for string matching,
+ * and idempotent DDL guarded by `OBJECT_ID`.
+ *
+ * Collation: whether `=` and `LIKE` are case-sensitive depends on the column's collation (the
+ * usual `_CI_` collations are not); dtde does not change that here. `=` also ignores trailing
+ * spaces (ANSI padding), unlike JavaScript.
+ *
+ * @example
+ * const { sql, parameters } = mssqlDialect.renderSelect(stmt);
+ * mssqlParameterDeclarations(parameters); // "@p0 int, @p1 nvarchar(8)"
+ */
+export class MssqlDialect extends SqlRenderer {
+  readonly name = 'mssql' as const;
+  readonly parameterStyle = 'named' as const;
+  protected readonly concatOperator = '+';
+
+  quoteIdentifier(name: string): string {
+    return `[${name.replace(/]/g, ']]')}]`;
+  }
+
+  columnType(type: ColumnType): string {
+    switch (type.kind) {
+      case 'int':
+        return 'int';
+      case 'bigint':
+        return 'bigint';
+      case 'decimal':
+        return `decimal(${type.precision},${type.scale})`;
+      case 'string':
+        return type.maxLength !== undefined && type.maxLength <= 4000 ? `nvarchar(${type.maxLength})` : 'nvarchar(max)';
+      case 'boolean':
+        return 'bit';
+      case 'dateTime':
+        return 'datetime2(7)';
+      case 'uuid':
+        return 'uniqueidentifier';
+    }
+  }
+
+  renderSelect(statement: SelectStatement): RenderedSql {
+    const state = new RenderState();
+    const paging = statement.offset !== null;
+    let sql = `SELECT ${statement.distinct ? 'DISTINCT ' : ''}`;
+    // TOP comes before the select list, so its parameter is @p0 when present.
+    if (statement.limit !== null && !paging) sql += `TOP (${this.countParam(statement.limit, state)}) `;
+    // OFFSET needs an ORDER BY; (SELECT NULL) asks for none in particular.
+    const orderBy = paging && statement.orderBy.length === 0 ? ['(SELECT NULL)'] : [];
+    sql += this.selectBody(statement, state, orderBy);
+    if (paging) {
+      sql += ` OFFSET ${this.countParam(statement.offset ?? 0, state)} ROWS`;
+      if (statement.limit !== null) sql += ` FETCH NEXT ${this.countParam(statement.limit, state)} ROWS ONLY`;
+    }
+    return { sql, parameters: state.parameters };
+  }
+
+  renderCreateTable(statement: CreateTableStatement): RenderedSql {
+    const columns = statement.columns.map(
+      (c) =>
+        `${this.quoteIdentifier(c.name)} ${this.columnType(c.type)}${c.generated ? ' IDENTITY(1,1)' : ''}${c.nullable ? ' NULL' : ' NOT NULL'}`,
+    );
+    if (statement.primaryKey.length > 0) {
+      columns.push(
+        `CONSTRAINT ${this.quoteIdentifier(`PK_${statement.table.name}`)} PRIMARY KEY (${statement.primaryKey.map((k) => this.quoteIdentifier(k)).join(', ')})`,
+      );
+    }
+    const table = this.quoteTable(statement.table);
+    return { sql: `IF ${this.objectIdTest(statement.table)} IS NULL CREATE TABLE ${table} (${columns.join(', ')})`, parameters: [] };
+  }
+
+  renderDropTable(statement: DropTableStatement): RenderedSql {
+    return { sql: `IF ${this.objectIdTest(statement.table)} IS NOT NULL DROP TABLE ${this.quoteTable(statement.table)}`, parameters: [] };
+  }
+
+  /** Dates, numbers, strings and booleans go to the driver (tedious) as they are; bigints as text. */
+  toDbValue(value: unknown, type: SqlType | null): unknown {
+    if (value === null || value === undefined) return null;
+    // tedious takes BigInt values as strings, which keeps all 64 bits.
+    if (typeof value === 'bigint') return value.toString();
+    if (typeof value === 'number' && type?.kind === 'bigint') return String(value);
+    return value;
+  }
+
+  fromDbValue(type: ColumnType, raw: unknown): unknown {
+    if (raw === null || raw === undefined) return null;
+    switch (type.kind) {
+      case 'int':
+      case 'decimal':
+        return Number(raw);
+      case 'bigint':
+        // tedious returns bigint columns as strings.
+        return BigInt(raw as string | number | bigint);
+      case 'boolean':
+        return typeof raw === 'boolean' ? raw : Number(raw) !== 0;
+      case 'dateTime': {
+        const date = raw instanceof Date ? raw : new Date(raw as string);
+        if (Number.isNaN(date.getTime())) {
+          throw new DtdeInvalidOperationError(`The value '${String(raw)}' returned for a datetime2 column is not a date.`, {
+            operation: 'materialize',
+          });
+        }
+        return date;
+      }
+      case 'string':
+        return String(raw);
+      case 'uuid':
+        // SQL Server returns uniqueidentifier in upper case; JavaScript (crypto.randomUUID) uses lower.
+        return String(raw).toLowerCase();
+    }
+  }
+
+  protected placeholder(param: ParamExpr, state: RenderState): string {
+    const name = `@p${state.parameters.length}`;
+    state.parameters.push({ name, value: this.toDbValue(param.value, param.type), sqlType: mssqlParameterType(param) });
+    return name;
+  }
+
+  private countParam(count: number, state: RenderState): string {
+    return this.placeholder({ kind: 'param', value: count, type: { kind: Number.isSafeInteger(count) && count <= 2147483647 ? 'int' : 'bigint' } }, state);
+  }
+
+  private objectIdTest(table: TableName): string {
+    // The quoted name goes inside an N'' literal, so its quotes are doubled.
+    return `OBJECT_ID(N'${this.quoteTable(table).replace(/'/g, "''")}', N'U')`;
+  }
+
+  protected renderFunction(node: FunctionCallExpr, args: readonly string[]): string {
+    const [a] = args;
+    switch (node.name) {
+      case 'lower':
+      case 'upper':
+      case 'abs':
+      case 'floor':
+        return `${node.name.toUpperCase()}(${a})`;
+      case 'ceil':
+        return `CEILING(${a})`;
+      case 'trim':
+        return `LTRIM(RTRIM(${a}))`;
+      case 'length':
+        // LEN ignores trailing spaces and counts by collation; bytes / 2 of an nvarchar is the
+        // number of UTF-16 code units, which is JavaScript's length.
+        return `(DATALENGTH(${a}) / 2)`;
+      case 'round':
+        // Halves away from zero, the rule dtde's evaluator uses for Math.round (SQL's rule).
+        return `ROUND(${a}, 0)`;
+      case 'least':
+      case 'greatest':
+        return extremum(args, node.name === 'least' ? '<=' : '>=');
+      case 'year':
+      case 'month':
+      case 'day':
+        return `${node.name.toUpperCase()}(${a})`;
+      case 'count':
+      case 'count_big':
+        return `${node.name.toUpperCase()}(${args.length === 0 ? '*' : `${node.distinct ? 'DISTINCT ' : ''}${a}`})`;
+      case 'sum':
+      case 'min':
+      case 'max':
+        return `${node.name.toUpperCase()}(${node.distinct ? 'DISTINCT ' : ''}${a})`;
+    }
+  }
+
+  protected renderStringMatch(node: StringMatchExpr, operand: string, state: RenderState): string {
+    const pattern = matchPattern(node, (s) => escapeLikePattern(s, true), '%');
+    return `${operand} LIKE ${this.placeholder({ kind: 'param', value: pattern, type: { kind: 'string' } }, state)} ESCAPE '\\'`;
+  }
+
+  protected renderDivision(left: string, right: string): string {
+    return `CAST(${left} AS float) / ${right}`;
+  }
+}
+
+/** Math.min/Math.max over SQL values: NULL when any argument is NULL, as SQLite's min()/max(). */
+function extremum(args: readonly string[], op: '<=' | '>='): string {
+  return args.reduce((acc, next) =>
+    `CASE WHEN ${acc} IS NULL OR ${next} IS NULL THEN NULL WHEN ${acc} ${op} ${next} THEN ${acc} ELSE ${next} END`,
+  );
+}
+
+/**
+ * The parameter declaration list `sp_executesql` takes as its second argument, without the N''
+ * quoting: `@p0 int, @p1 nvarchar(8)`.
+ *
+ * @example
+ * mssqlParameterDeclarations(mssqlDialect.renderSelect(stmt).parameters);
+ */
+export function mssqlParameterDeclarations(parameters: readonly BoundParameter[]): string {
+  return parameters.map((p) => `${p.name} ${p.sqlType}`).join(', ');
+}
+
+/**
+ * A whole `EXEC sp_executesql N'…', N'@p0 int, …'` batch for logs and `toQueryString()`; the values
+ * are not included (they are bound by the driver).
+ */
+export function mssqlExecuteSqlText(rendered: RenderedSql): string {
+  const quote = (s: string) => `N'${s.replace(/'/g, "''")}'`;
+  if (rendered.parameters.length === 0) return `EXEC sp_executesql ${quote(rendered.sql)}`;
+  return `EXEC sp_executesql ${quote(rendered.sql)}, ${quote(mssqlParameterDeclarations(rendered.parameters))}`;
+}
+
+/** The shared SQL Server dialect instance. */
+export const mssqlDialect = new MssqlDialect();
