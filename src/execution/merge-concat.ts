@@ -1,0 +1,20 @@
+import type { ConcatMergePlan, DistinctMergePlan, MergeRow } from '../planner/merge-plan.js';
+import { distinctRows, skipTake, stripRows } from './row-stream.js';
+
+/**
+ * Applies a `concat` plan to rows in arrival order: strip helper columns, then skip and take.
+ *
+ * @example
+ * for await (const row of mergeConcat(rowsOf(run.interleaved), { kind: 'concat', take: 10 })) ...
+ */
+export function mergeConcat(rows: AsyncIterable<MergeRow>, plan: ConcatMergePlan): AsyncGenerator<MergeRow, void, undefined> {
+  return skipTake(stripRows(rows, plan.stripFields), plan.skip, plan.take);
+}
+
+/**
+ * Applies an unordered `distinct` plan: strip, drop rows already seen (dates by time, `1n`
+ * equals `1`), then skip and take. Rows keep their arrival order.
+ */
+export function mergeDistinct(rows: AsyncIterable<MergeRow>, plan: DistinctMergePlan): AsyncGenerator<MergeRow, void, undefined> {
+  return skipTake(distinctRows(stripRows(rows, plan.stripFields)), plan.skip, plan.take);
+}

@@ -1,0 +1,20 @@
+import type { MergeRow, OrderedMergePlan } from '../planner/merge-plan.js';
+import { compareRowsBy } from './compare-rows.js';
+import { kWayMerge } from './k-way-merge.js';
+import { distinctRows, skipTake, stripRows } from './row-stream.js';
+
+/**
+ * Applies an `ordered` plan to per-shard streams, each sorted by `plan.keys`: k-way merge (ties
+ * by shard index), strip helper columns, optional distinct, then skip and take once. Pulls no
+ * more rows than `skip + take` (plus duplicates) need.
+ *
+ * @example
+ * for await (const row of mergeOrdered(run.streams, plan)) ...
+ */
+export function mergeOrdered(
+  streams: readonly AsyncIterable<MergeRow>[],
+  plan: OrderedMergePlan,
+): AsyncGenerator<MergeRow, void, undefined> {
+  const merged = stripRows(kWayMerge(streams, compareRowsBy(plan.keys)), plan.stripFields);
+  return skipTake(plan.distinct ? distinctRows(merged) : merged, plan.skip, plan.take);
+}

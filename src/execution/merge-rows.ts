@@ -1,0 +1,92 @@
+import type { MergeRow, RowsMergePlan } from '../planner/merge-plan.js';
+import { publishQueryDone, publishQueryPlan } from './diagnostics.js';
+import { mergeConcat, mergeDistinct } from './merge-concat.js';
+import { mergeGroups } from './merge-groups.js';
+import { mergeOrdered } from './merge-ordered.js';
+import { rowsOf } from './row-stream.js';
+import {
+  runShardCommands,
+  type RunShardCommandsOptions,
+  type ShardAccess,
+  type ShardCommand,
+  type ShardRun,
+} from './run-shard-commands.js';
+
+/** Options of `mergeRows` / `mergeValue`: the runner's bounds plus diagnostics context. */
+export interface MergeOptions extends Omit<RunShardCommandsOptions, 'access'> {
+  /** The entity name; when given, `dtde:query:plan` is published with the commands' shard ids. */
+  readonly entity?: string;
+}
+
+/**
+ * Runs the shard commands (bounded, cancellable) and merges their rows as `plan` says. Nothing
+ * starts until the first `next()`; leaving the loop early (`break`, take reached) cancels the
+ * commands still running and waits until their iterators are closed. Errors: `DtdeShardError`
+ * naming the first failed shard, `DtdeTimeoutError`, or the abort signal's reason.
+ *
+ * @example
+ * for await (const row of mergeRows(plan, commands, { maxParallel: 8, signal })) console.log(row);
+ */
+export function mergeRows(
+  plan: RowsMergePlan,
+  commands: readonly ShardCommand<MergeRow>[],
+  options: MergeOptions,
+): AsyncIterable<MergeRow> {
+  return { [Symbol.asyncIterator]: () => runRowsMerge(plan, commands, options) };
+}
+
+async function* runRowsMerge(
+  plan: RowsMergePlan,
+  commands: readonly ShardCommand<MergeRow>[],
+  options: MergeOptions,
+): AsyncGenerator<MergeRow, void, undefined> {
+  const started = performance.now();
+  publishPlan(options.entity, commands);
+  let rowCount = 0;
+  let error: unknown;
+  const run = runShardCommands(commands, { ...options, access: shardAccessFor(plan) });
+  try {
+    for await (const row of openRowsMerge(plan, run)) {
+      rowCount++;
+      yield row;
+    }
+  } catch (e) {
+    error = e;
+    throw e;
+  } finally {
+    await run.close();
+    publishDone(options.entity, started, rowCount, error);
+  }
+}
+
+/** How a rows plan reads its shards: only the ordered merge needs every head at once. */
+export function shardAccessFor(plan: RowsMergePlan): ShardAccess {
+  return plan.kind === 'ordered' ? 'merge' : 'interleave';
+}
+
+/** The merged rows of `plan` over a run started with `shardAccessFor(plan)`. */
+export function openRowsMerge(plan: RowsMergePlan, run: ShardRun<MergeRow>): AsyncGenerator<MergeRow, void, undefined> {
+  switch (plan.kind) {
+    case 'ordered':
+      return mergeOrdered(run.streams, plan);
+    case 'concat':
+      return mergeConcat(rowsOf(run.interleaved), plan);
+    case 'distinct':
+      return mergeDistinct(rowsOf(run.interleaved), plan);
+    case 'groupBy':
+      return mergeGroups(run.interleaved, plan);
+  }
+}
+
+export function publishPlan(entity: string | undefined, commands: readonly ShardCommand<unknown>[]): void {
+  if (entity !== undefined) publishQueryPlan({ entity, shardIds: commands.map((c) => c.shardId) });
+}
+
+export function publishDone(entity: string | undefined, started: number, rowCount: number, error: unknown): void {
+  publishQueryDone({
+    ...(entity !== undefined ? { entity } : {}),
+    durationMs: performance.now() - started,
+    rowCount,
+    ...(error !== undefined ? { error } : {}),
+  });
+}
