@@ -1,0 +1,95 @@
+import path from 'node:path';
+import { z } from 'zod';
+import { DtdeConfigurationError } from '../../errors/dtde-configuration-error.js';
+import type { ConnectionRef } from '../../metadata/model.js';
+
+/** Rejected because several connections to one in-memory database would each see a different database. */
+const notInMemory = (file: string): boolean => file !== ':memory:' && !file.startsWith('file:');
+
+const fileSchema = z
+  .string()
+  .min(1, 'must be a file path')
+  .refine(notInMemory, 'must be a file path: in-memory and URI databases cannot be pooled');
+
+/**
+ * Options of `sqlite({ file, ... })`. Only `file` is required.
+ *
+ * @example
+ * ```ts
+ * sqlite({ file: './data/app.db', readPoolSize: 8, busyTimeoutMs: 2000 })
+ * ```
+ */
+export const sqliteOptionsSchema = z.strictObject({
+  /** The context's own database file. Relative paths resolve against the working directory. */
+  file: fileSchema,
+  /**
+   * Read connections per database file. A merge keeps one stream open per shard, and table-mode
+   * shards share a file, so this bounds how many shards of one file stream at once.
+   */
+  readPoolSize: z.int().min(1).max(256).default(8),
+  /** How long a statement waits for a lock held by another connection or process before failing. */
+  busyTimeoutMs: z.int().min(0).default(5000),
+  /** How long a query waits for a free read connection before failing with `poolExhausted`. */
+  acquireTimeoutMs: z.int().min(1).default(30_000),
+  /** Idle read connections are closed after this long. */
+  idleTimeoutMs: z.int().min(1).default(30_000),
+  /** Prepared statements kept per connection (least recently used evicted); 0 disables the cache. */
+  statementCacheSize: z.int().min(0).default(200),
+  /** Rows read per batch before a stream yields to the event loop. */
+  batchSize: z.int().min(1).default(256),
+});
+
+/** What `sqlite()` accepts. */
+export type SqliteOptions = z.input<typeof sqliteOptionsSchema>;
+/** The options with every default filled in. */
+export type ResolvedSqliteOptions = z.output<typeof sqliteOptionsSchema>;
+
+/**
+ * A shard's `ConnectionRef` for SQLite: `{ file: 'eu.db' }`. A relative path resolves against the
+ * folder of the context's own file, so a sharded database is one folder that can be moved whole.
+ */
+export const sqliteConnectionSchema = z.strictObject({ file: fileSchema });
+
+export type SqliteConnectionRef = z.output<typeof sqliteConnectionSchema>;
+
+/** Validates `sqlite()` options; throws `DtdeConfigurationError` naming the bad option. */
+export function parseSqliteOptions(input: unknown): ResolvedSqliteOptions {
+  const result = sqliteOptionsSchema.safeParse(input);
+  if (!result.success) {
+    const issue = result.error.issues[0];
+    const where = issue && issue.path.length > 0 ? `options.${issue.path.join('.')}` : 'options';
+    throw new DtdeConfigurationError(
+      `Invalid sqlite() options: ${z.prettifyError(result.error)}. Pass sqlite({ file: 'path/to/app.db' }) and optional numeric settings.`,
+      { path: `sqlite ${where}`, cause: result.error },
+    );
+  }
+  return result.data;
+}
+
+/** Validates a shard's `ConnectionRef` for SQLite; throws `DtdeConfigurationError` if it is not `{ file }`. */
+export function parseSqliteConnection(connection: ConnectionRef): SqliteConnectionRef {
+  const result = sqliteConnectionSchema.safeParse(connection);
+  if (!result.success) {
+    throw new DtdeConfigurationError(
+      `Invalid SQLite shard connection ${describeRef(connection)}: ${z.prettifyError(result.error)}. ` +
+        `A SQLite shard lives in a file: addShard('EU', { file: 'eu.db' }).`,
+      { path: 'shard connection', cause: result.error },
+    );
+  }
+  return result.data;
+}
+
+/** The absolute path of the database file a connection names (`null`: the context's own file). */
+export function resolveSqliteFile(connection: ConnectionRef | null, options: ResolvedSqliteOptions): string {
+  const ownFile = path.resolve(options.file);
+  if (connection === null) return ownFile;
+  return path.resolve(path.dirname(ownFile), parseSqliteConnection(connection).file);
+}
+
+function describeRef(connection: ConnectionRef): string {
+  try {
+    return JSON.stringify(connection);
+  } catch {
+    return String(connection);
+  }
+}
