@@ -60,8 +60,8 @@ export function shardKeyOf(entity: EntityModel, property: string): ShardKey | nu
  * pass dates as `Date` values (ISO strings do not prune). Numbers and bigints compare by value.
  *
  * @example
- * extractShardKeyConstraint({ lambda: parseLambda((c, p) => c.region === p.r), params: { r: 'EU' } }, key)
- * // → { kind: 'set', intervals: [['EU','EU']], includesNull: false }
+ * const c = extractShardKeyConstraint({ lambda: parseLambda((c, p) => c.region === p.r), params: { r: 'EU' } }, key);
+ * describeConstraint(c); // '{"EU"}'
  */
 export function extractShardKeyConstraint(predicate: BoundLambda, key: ShardKey): ShardKeyConstraint {
   const context: Context = { key, params: predicate.params, negated: false };

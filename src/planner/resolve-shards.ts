@@ -39,7 +39,8 @@ export interface ShardResolution {
  * ones filter projected rows or a page, and pruning under them would change the answer.
  *
  * @example
- * resolveShards({ query: ctx.set(Customer).where(c => c.region === 'EU').expression, entity, layout }).shards // [EU]
+ * // query: ctx.set(Customer).where(c => c.region === 'EU') as a QueryExpression
+ * resolveShards({ query, entity: customerModel, layout }).shards; // [the EU shard]
  */
 export function resolveShards(input: ResolveShardsInput): ShardResolution {
   return resolveShardsForPredicates(input.entity, input.layout, pruningPredicates(input.query, input.terminal));
