@@ -94,4 +94,29 @@ export interface ExecuteOptions {
 export interface QueryExecutor {
   execute(query: QueryExpression, terminal: TerminalOperation, options?: ExecuteOptions): Promise<unknown>;
   stream(query: QueryExpression, options?: ExecuteOptions): AsyncIterable<unknown>;
+  /** The SQL each shard would get, without I/O. Only executors that speak SQL implement it. */
+  toQueryString?(query: QueryExpression, options?: QueryStringOptions): string;
+  /** The plan as data, without I/O. */
+  explain?(query: QueryExpression, options?: QueryStringOptions): QueryExplanation;
+}
+
+export interface QueryStringOptions {
+  /** Render for this dialect instead of the context's own (`'mssql'` shows SQL Server text anywhere). */
+  readonly dialect?: 'sqlite' | 'mssql';
+}
+
+/** What `explain()` returns: the shards a query reads, their SQL, and how answers merge. */
+export interface QueryExplanation {
+  readonly entity: string;
+  readonly dialect: string;
+  readonly commands: readonly {
+    readonly shardId: string;
+    readonly table: string;
+    readonly sql: string;
+    readonly parameters: readonly unknown[];
+  }[];
+  /** The merge plan (`kind` says which: concat, ordered, distinct, groupBy, aggregate, element). */
+  readonly merge: { readonly kind: string } & Readonly<Record<string, unknown>>;
+  /** Where the terminal runs: streamed, in the merge, or on the client over merged rows. */
+  readonly terminal: 'stream' | 'merge' | 'client';
 }

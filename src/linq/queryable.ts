@@ -1,3 +1,4 @@
+import { DtdeInvalidOperationError } from '../errors/dtde-invalid-operation-error.js';
 import { DtdeTranslationError } from '../errors/dtde-translation-error.js';
 import { assertCount } from './assert-chain-shape.js';
 import { type AnyLambda, bindLambda, terminalArguments } from './bind-lambda.js';
@@ -5,9 +6,11 @@ import { GroupedQueryable } from './grouped-queryable.js';
 import type {
   ExecuteOptions,
   QueryExecutor,
+  QueryExplanation,
   QueryExpression,
   QueryOperator,
   QueryParams,
+  QueryStringOptions,
   TerminalOperation,
 } from './query-expression.js';
 
@@ -43,6 +46,32 @@ export class Queryable<T> implements AsyncIterable<T> {
   /** The chain as data, for planners, tests and diagnostics. */
   toQueryExpression(): QueryExpression {
     return this.query;
+  }
+
+  /**
+   * The SQL every shard would get for `toArray()`, without touching a database.
+   *
+   * @example
+   * ctx.customers.where(c => c.region === 'US').toQueryString();                      // the context's dialect
+   * ctx.customers.where(c => c.region === 'US').toQueryString({ dialect: 'mssql' }); // SQL Server text
+   */
+  toQueryString(options?: QueryStringOptions): string {
+    return this.inspector('toQueryString').toQueryString!(this.query, options);
+  }
+
+  /** The plan of `toArray()` as data (shards, SQL, parameters, merge), without touching a database. */
+  explain(options?: QueryStringOptions): QueryExplanation {
+    return this.inspector('explain').explain!(this.query, options);
+  }
+
+  private inspector(method: 'toQueryString' | 'explain'): QueryExecutor {
+    if (typeof this.executor[method] !== 'function') {
+      throw new DtdeInvalidOperationError(
+        `${method}() needs a query that runs on a database; this one runs in memory (asQueryable). Build it from ctx.set(Entity).`,
+        { operation: method },
+      );
+    }
+    return this.executor;
   }
 
   /** Keep the rows for which the predicate is true. */

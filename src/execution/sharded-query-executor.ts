@@ -1,0 +1,164 @@
+import { DtdeInvalidOperationError } from '../errors/dtde-invalid-operation-error.js';
+import type {
+  ExecuteOptions,
+  QueryExecutor,
+  QueryExplanation,
+  QueryExpression,
+  QueryStringOptions,
+  TerminalOperation,
+} from '../linq/query-expression.js';
+import { runTerminal } from '../linq/run-terminal.js';
+import { entityModelOf } from '../metadata/entity-model-of.js';
+import type { EntityModel, Model, ShardLayout, ShardTarget } from '../metadata/model.js';
+import { shardTargets } from '../metadata/shard-targets.js';
+import { isRowsMergePlan, type MergeRow } from '../planner/merge-plan.js';
+import { planQuery } from '../planner/plan-query.js';
+import type { ShardCommandPlan, ShardQueryPlan } from '../planner/shard-query-plan.js';
+import type { SqlType } from '../planner/sql-ast.js';
+import type { DatabaseDriver } from '../providers/database-driver.js';
+import type { Dialect } from '../providers/dialect.js';
+import { mssqlDialect } from '../providers/mssql/mssql-dialect.js';
+import { sqliteDialect } from '../providers/sqlite/sqlite-dialect.js';
+import { finishRow, finishRows } from './finish-rows.js';
+import { mergeRows } from './merge-rows.js';
+import { mergeValue } from './merge-value.js';
+import type { ShardCommand } from './run-shard-commands.js';
+
+export interface ShardedQueryExecutorOptions {
+  readonly model: Model;
+  readonly layout: ShardLayout;
+  readonly dialect: Dialect;
+  readonly driver: DatabaseDriver;
+  readonly maxParallelShards: number;
+  readonly queryTimeoutMs?: number;
+  readonly maxIdentifierLength?: number;
+}
+
+const DIALECTS: Readonly<Record<NonNullable<QueryStringOptions['dialect']>, Dialect>> = {
+  sqlite: sqliteDialect,
+  mssql: mssqlDialect,
+};
+
+/**
+ * The query engine behind `ctx.set(Entity)`: plans each query over the entity's shards, runs the
+ * shard commands through the driver under the parallelism bound, merges the answers and
+ * materialises results. Plans are data, so `toQueryString` and `explain` need no I/O.
+ */
+export class ShardedQueryExecutor implements QueryExecutor {
+  readonly #options: ShardedQueryExecutorOptions;
+  readonly #targets = new Map<EntityModel, readonly ShardTarget[]>();
+
+  constructor(options: ShardedQueryExecutorOptions) {
+    this.#options = options;
+  }
+
+  async execute(query: QueryExpression, terminal: TerminalOperation, options: ExecuteOptions = {}): Promise<unknown> {
+    const plan = this.plan(query, terminal);
+    if (plan.terminal.where === 'merge' && !isRowsMergePlan(plan.merge)) {
+      const value = await mergeValue(plan.merge, this.commands(plan), this.mergeOptions(plan, options));
+      if (plan.merge.kind === 'element') return value === null ? null : finishRow(value as MergeRow, plan.finish, plan.entity);
+      return value;
+    }
+    const rows: unknown[] = [];
+    for await (const row of this.rows(plan, options)) rows.push(row);
+    return plan.terminal.where === 'client' ? runTerminal(rows, plan.terminal.operation) : rows;
+  }
+
+  stream(query: QueryExpression, options: ExecuteOptions = {}): AsyncIterable<unknown> {
+    return this.rows(this.plan(query, null), options);
+  }
+
+  toQueryString(query: QueryExpression, options: QueryStringOptions = {}): string {
+    const explanation = this.explain(query, options);
+    if (explanation.commands.length === 0) return '-- no shard can hold matching rows: the answer is empty without I/O';
+    return explanation.commands
+      .map((c) => `-- shard ${c.shardId} (${c.table})\n${c.sql};`)
+      .join('\n\n');
+  }
+
+  explain(query: QueryExpression, options: QueryStringOptions = {}): QueryExplanation {
+    const plan = this.plan(query, null);
+    const dialect = options.dialect ? DIALECTS[options.dialect] : this.#options.dialect;
+    return {
+      entity: plan.entity.name,
+      dialect: dialect.name,
+      commands: plan.commands.map((c) => {
+        const rendered = dialect.renderSelect(c.statement);
+        return {
+          shardId: c.target.shard.qualifiedId,
+          table: dialect.quoteTable(c.target.table),
+          sql: rendered.sql,
+          parameters: rendered.parameters.map((p) => p.value),
+        };
+      }),
+      merge: { ...plan.merge },
+      terminal: plan.terminal.where,
+    };
+  }
+
+  /** Plans a query (no I/O). */
+  plan(query: QueryExpression, terminal: TerminalOperation | null): ShardQueryPlan {
+    if (query.source.kind !== 'entity') {
+      throw new DtdeInvalidOperationError('The sharded query engine runs queries over entities; use asQueryable(rows) for arrays.', {
+        operation: 'plan',
+      });
+    }
+    const entity = entityModelOf(this.#options.model, query.source.entity);
+    return planQuery({ query, terminal, entity, layout: this.#options.layout, targets: this.targetsOf(entity) });
+  }
+
+  private rows(plan: ShardQueryPlan, options: ExecuteOptions): AsyncIterable<unknown> {
+    if (!isRowsMergePlan(plan.merge)) {
+      throw new DtdeInvalidOperationError(`A ${plan.merge.kind} plan has no rows to stream.`, { operation: 'stream' });
+    }
+    return finishRows(mergeRows(plan.merge, this.commands(plan), this.mergeOptions(plan, options)), plan.finish, plan.entity);
+  }
+
+  private commands(plan: ShardQueryPlan): ShardCommand<MergeRow>[] {
+    const { dialect, driver } = this.#options;
+    return plan.commands.map((command) => {
+      const rendered = dialect.renderSelect(command.statement);
+      return {
+        shardId: command.target.shard.qualifiedId,
+        sql: rendered.sql,
+        run: (signal: AbortSignal) =>
+          convertRows(
+            driver.query(command.target.connection, rendered.sql, rendered.parameters, { signal, safeIntegers: true }),
+            command,
+            dialect,
+          ),
+      };
+    });
+  }
+
+  private mergeOptions(plan: ShardQueryPlan, options: ExecuteOptions) {
+    return {
+      maxParallel: this.#options.maxParallelShards,
+      signal: options.signal,
+      timeoutMs: this.#options.queryTimeoutMs,
+      entity: plan.entity.name,
+    };
+  }
+
+  private targetsOf(entity: EntityModel): readonly ShardTarget[] {
+    let targets = this.#targets.get(entity);
+    if (targets === undefined) {
+      targets = shardTargets(entity, this.#options.layout, { maxIdentifierLength: this.#options.maxIdentifierLength });
+      this.#targets.set(entity, targets);
+    }
+    return targets;
+  }
+}
+
+/** Driver values to the JavaScript values dtde promises, before the merge compares them. */
+async function* convertRows(
+  rows: AsyncIterable<Record<string, unknown>>,
+  command: ShardCommandPlan,
+  dialect: Dialect,
+): AsyncGenerator<MergeRow> {
+  const typed = Object.entries(command.fieldTypes).filter((entry): entry is [string, Exclude<SqlType, { kind: 'float' }>] => entry[1].kind !== 'float');
+  for await (const row of rows) {
+    for (const [field, type] of typed) if (field in row) row[field] = dialect.fromDbValue(type, row[field]);
+    yield row;
+  }
+}

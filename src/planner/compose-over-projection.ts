@@ -1,0 +1,63 @@
+import { DtdeTranslationError } from '../errors/dtde-translation-error.js';
+import type { Expression, LambdaExpression, MemberExpression, ParameterExpression, ParamsMemberExpression } from '../linq/expression.js';
+import { ExpressionTransformer } from '../linq/expression-transformer.js';
+import { formatLambdaCaret } from '../linq/lambda-error.js';
+import type { BoundLambda } from '../linq/query-expression.js';
+
+/**
+ * Rewrites `outer`, a lambda over the output of `projection`, into a lambda over the projection's
+ * input row: `select(c => ({ n: c.name })).orderBy(x => x.n)` orders by `c.name`. Both lambdas may
+ * read their own params object, so the composed lambda reads `{ outer, inner }` and every params
+ * path is prefixed accordingly.
+ */
+export function composeOverProjection(outer: BoundLambda, projection: BoundLambda): BoundLambda {
+  const innerBody = new PrefixParams('inner').transform(projection.lambda.body, undefined);
+  const outerBody = new PrefixParams('outer').transform(outer.lambda.body, undefined);
+  const body = new SubstituteRow(innerBody, outer.lambda).transform(outerBody, undefined);
+  const row = projection.lambda.parameters.find((p) => p.role === 'row');
+  const params: ParameterExpression = { kind: 'parameter', name: 'p', role: 'params', depth: 0 };
+  const lambda: LambdaExpression = {
+    kind: 'lambda',
+    parameters: row ? [row, params] : [params],
+    body,
+    source: outer.lambda.source,
+  };
+  return { lambda, params: { outer: outer.params, inner: projection.params } };
+}
+
+class PrefixParams extends ExpressionTransformer {
+  constructor(private readonly prefix: string) {
+    super();
+  }
+
+  protected override visitParamsMember(node: ParamsMemberExpression): Expression {
+    return { ...node, path: [this.prefix, ...node.path] };
+  }
+}
+
+/** Replaces reads of the outer lambda's row parameter with the projection body, then folds `{ a: x }.a` to `x`. */
+class SubstituteRow extends ExpressionTransformer {
+  constructor(
+    private readonly replacement: Expression,
+    private readonly outer: LambdaExpression,
+  ) {
+    super();
+  }
+
+  protected override visitParameter(node: ParameterExpression): Expression {
+    return node.role === 'row' && node.depth === 0 ? this.replacement : node;
+  }
+
+  protected override visitMember(node: MemberExpression): Expression {
+    const object = this.visit(node.object, undefined);
+    if (object.kind !== 'object') return object === node.object ? node : { ...node, object };
+    const property = object.properties.find((p) => p.name === node.property);
+    if (property) return property.value;
+    const where = node.span ? `\n${formatLambdaCaret(this.outer.source, node.span)}` : '';
+    throw new DtdeTranslationError(
+      `The projection has no property '${node.property}'; it has ${object.properties.map((p) => `'${p.name}'`).join(', ')}.` +
+        ` Read one of those, or add '${node.property}' to the select.${where}`,
+      { lambdaSource: this.outer.source, position: node.span },
+    );
+  }
+}
