@@ -1,12 +1,16 @@
 import { z } from 'zod';
 import { DtdeConfigurationError } from '../errors/dtde-configuration-error.js';
+import { isDtdeProvider, type DtdeProvider } from '../providers/provider.js';
 import { DEFAULT_MAX_IDENTIFIER_LENGTH } from './identifier.js';
 import type { ShardsBuilder } from './shards-builder.js';
 
 /** What a context is constructed with. Later issues add options here and to the schema below. */
 export interface DtdeContextOptions {
-  /** The database provider (`sqlite({ file })`, ...). Checked as an object here; the query engine validates it further. */
-  readonly provider?: unknown;
+  /**
+   * The database provider: `sqlite({ file: 'shop.db' })`, .... The context owns its driver from
+   * then on (`ctx.close()` closes it), so give each context its own provider.
+   */
+  readonly provider?: DtdeProvider;
   /** Declares the shards: `s => s.addShards('EU', 'US').addShardGroup('years', g => g.addShards('2024'))`. */
   readonly shards?: (s: ShardsBuilder) => ShardsBuilder | void;
   /** Shard commands run at once per query, at least 1. Default 8. */
@@ -19,7 +23,7 @@ export interface DtdeContextOptions {
 
 /** The options after validation, defaults applied. */
 export interface ResolvedContextOptions {
-  readonly provider: unknown;
+  readonly provider: DtdeProvider | undefined;
   readonly shards: ((s: ShardsBuilder) => ShardsBuilder | void) | undefined;
   readonly maxParallelShards: number;
   readonly queryTimeoutMs: number | undefined;
@@ -28,7 +32,7 @@ export interface ResolvedContextOptions {
 
 // What each option must be, in the words of the error message (`expected <this>, got <value>`).
 const EXPECTED: Record<keyof DtdeContextOptions, string> = {
-  provider: "a provider object such as sqlite({ file: 'shop.db' })",
+  provider: "sqlite({ file: 'shop.db' }) or another dtde provider (an object with a dialect, a driver and databaseId)",
   shards: 'a function such as s => s.addShards(\'EU\', \'US\')',
   maxParallelShards: 'an integer >= 1',
   queryTimeoutMs: 'a positive integer (milliseconds)',
@@ -36,7 +40,7 @@ const EXPECTED: Record<keyof DtdeContextOptions, string> = {
 };
 
 const schema = z.strictObject({
-  provider: z.custom<object>((v) => typeof v === 'object' && v !== null).optional(),
+  provider: z.custom<DtdeProvider>(isDtdeProvider).optional(),
   shards: z.custom<(s: ShardsBuilder) => ShardsBuilder | void>((v) => typeof v === 'function').optional(),
   maxParallelShards: z.int().min(1).default(8),
   queryTimeoutMs: z.int().positive().optional(),

@@ -168,6 +168,21 @@ export interface DropTableStatement {
   readonly table: TableName;
 }
 
+/**
+ * `INSERT INTO table (columns…) VALUES (…), (…)`: several rows in one statement. Each row holds one
+ * expression per column, in `columns` order; values are `param` nodes (typed with the column type,
+ * so the dialect converts them as the column stores them). A statement must stay within the
+ * dialect's `maxRowsPerInsert` and `maxParametersPerStatement`: the caller splits larger loads.
+ */
+export interface InsertStatement {
+  readonly kind: 'insert';
+  readonly table: TableName;
+  /** Column names (not property names); generated (identity) columns are left out. */
+  readonly columns: readonly string[];
+  /** At least one row; every row has exactly `columns.length` expressions. */
+  readonly rows: readonly (readonly SqlExpr[])[];
+}
+
 /** A `SelectStatement` with every field defaulted except `from`; spreads `parts` over it. */
 export function selectStatement(
   from: SelectStatement['from'],

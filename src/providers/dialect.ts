@@ -1,5 +1,5 @@
 import type { ColumnType, TableName } from '../metadata/model.js';
-import type { CreateTableStatement, DropTableStatement, SelectStatement, SqlType } from '../planner/sql-ast.js';
+import type { CreateTableStatement, DropTableStatement, InsertStatement, SelectStatement, SqlType } from '../planner/sql-ast.js';
 
 /** One bound parameter of a rendered statement, in the order the driver binds them. */
 export interface BoundParameter {
@@ -44,6 +44,15 @@ export interface Dialect {
   renderCreateTable(statement: CreateTableStatement): RenderedSql;
   /** Idempotent: does nothing when the table is missing. */
   renderDropTable(statement: DropTableStatement): RenderedSql;
+  /**
+   * A multi-row `INSERT … VALUES (…), (…)`. Throws `DtdeTranslationError` when the statement has
+   * no rows, a row of the wrong width, or more rows or parameters than the limits below.
+   */
+  renderInsert(statement: InsertStatement): RenderedSql;
+  /** Most bound parameters one statement may carry (SQLite 32766; SQL Server 2100 per request). */
+  readonly maxParametersPerStatement: number;
+  /** Most rows one `INSERT … VALUES` may carry (SQL Server: 1000). */
+  readonly maxRowsPerInsert: number;
   /** A JavaScript value as the driver binds it for a column or parameter of `type`. */
   toDbValue(value: unknown, type: SqlType | null): unknown;
   /** A value the driver returned for a column of `type`, as the JavaScript value dtde promises. */

@@ -3,6 +3,7 @@ import {
   type CreateTableStatement,
   type DropTableStatement,
   type FunctionCallExpr,
+  type InsertStatement,
   type ParamExpr,
   type SelectStatement,
   type SqlExpr,
@@ -11,6 +12,7 @@ import {
   type StringMatchExpr,
   visitSqlExpr,
 } from '../planner/sql-ast.js';
+import { DtdeTranslationError } from '../errors/dtde-translation-error.js';
 import type { BoundParameter, Dialect, RenderedSql } from './dialect.js';
 
 /** The parameters collected while one statement is rendered, in text order. */
@@ -47,6 +49,8 @@ export abstract class SqlRenderer implements Dialect {
   abstract renderDropTable(statement: DropTableStatement): RenderedSql;
   abstract toDbValue(value: unknown, type: SqlType | null): unknown;
   abstract fromDbValue(type: ColumnType, raw: unknown): unknown;
+  abstract readonly maxParametersPerStatement: number;
+  abstract readonly maxRowsPerInsert: number;
 
   /** The placeholder for the next parameter; the dialect records it in `state`. */
   protected abstract placeholder(param: ParamExpr, state: RenderState): string;
@@ -60,6 +64,35 @@ export abstract class SqlRenderer implements Dialect {
   quoteTable(table: TableName): string {
     const name = this.quoteIdentifier(table.name);
     return table.schema === undefined ? name : `${this.quoteIdentifier(table.schema)}.${name}`;
+  }
+
+  renderInsert(statement: InsertStatement): RenderedSql {
+    const { table, columns, rows } = statement;
+    const target = `${this.dialectLabel()} INSERT into ${table.name}`;
+    if (columns.length === 0 || rows.length === 0) {
+      throw new DtdeTranslationError(`${target} needs at least one column and one row; skip the statement when there is nothing to insert.`);
+    }
+    if (rows.length > this.maxRowsPerInsert) {
+      throw new DtdeTranslationError(
+        `${target} has ${rows.length} rows, over the limit of ${this.maxRowsPerInsert} per statement; split the rows into several statements.`,
+      );
+    }
+    const parameterCount = rows.length * columns.length;
+    if (parameterCount > this.maxParametersPerStatement) {
+      throw new DtdeTranslationError(
+        `${target} binds ${parameterCount} values (${rows.length} rows × ${columns.length} columns), over the limit of ${this.maxParametersPerStatement} per statement; ` +
+          `split the rows into statements of at most ${Math.floor(this.maxParametersPerStatement / columns.length)} rows.`,
+      );
+    }
+    const state = new RenderState();
+    const values = rows.map((row, index) => {
+      if (row.length !== columns.length) {
+        throw new DtdeTranslationError(`${target}: row ${index} has ${row.length} values for ${columns.length} columns; give one value per column.`);
+      }
+      return `(${row.map((value) => this.renderExpression(value, state)).join(', ')})`;
+    });
+    const columnList = columns.map((c) => this.quoteIdentifier(c)).join(', ');
+    return { sql: `INSERT INTO ${this.quoteTable(table)} (${columnList}) VALUES ${values.join(', ')}`, parameters: state.parameters };
   }
 
   /** Renders one expression, adding its parameters to `state`. */
@@ -106,6 +139,10 @@ export abstract class SqlRenderer implements Dialect {
         `CASE ${n.whens.map((w) => `WHEN ${r(w.when)} THEN ${r(w.then)}`).join(' ')}${n.else === null ? '' : ` ELSE ${r(n.else)}`} END`,
       coalesce: (n) => `COALESCE(${n.args.map(r).join(', ')})`,
     };
+  }
+
+  private dialectLabel(): string {
+    return this.name === 'mssql' ? 'SQL Server' : 'SQLite';
   }
 
   /** An operand of a comparison-level operator: parenthesised unless it binds tighter. */

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parseContextOptions } from '../../src/metadata/context-options.js';
+import { sqlite } from '../../src/providers/sqlite/sqlite-provider.js';
 import { configError } from './expect-config-error.js';
 
 describe('parseContextOptions', () => {
@@ -14,7 +15,7 @@ describe('parseContextOptions', () => {
   });
 
   it('keeps valid options', () => {
-    const provider = { name: 'sqlite' };
+    const provider = sqlite({ file: 'never-opened.db' }); // no I/O until used
     const shards = () => {};
     const o = parseContextOptions({ provider, shards, maxParallelShards: 1, queryTimeoutMs: 500, maxIdentifierLength: 63 });
     expect(o.provider).toBe(provider);
@@ -31,10 +32,20 @@ describe('parseContextOptions', () => {
     [{ queryTimeoutMs: -5 }, 'options.queryTimeoutMs: expected a positive integer (milliseconds), got -5.', 'options.queryTimeoutMs'],
     [
       { provider: 'sqlite' },
-      `options.provider: expected a provider object such as sqlite({ file: 'shop.db' }), got "sqlite".`,
+      `options.provider: expected sqlite({ file: 'shop.db' }) or another dtde provider (an object with a dialect, a driver and databaseId), got "sqlite".`,
       'options.provider',
     ],
-    [{ provider: null }, `options.provider: expected a provider object such as sqlite({ file: 'shop.db' }), got null.`, 'options.provider'],
+    [
+      { provider: null },
+      `options.provider: expected sqlite({ file: 'shop.db' }) or another dtde provider (an object with a dialect, a driver and databaseId), got null.`,
+      'options.provider',
+    ],
+    [
+      // The options of sqlite() passed where the provider belongs.
+      { provider: { file: 'shop.db' } },
+      `options.provider: expected sqlite({ file: 'shop.db' }) or another dtde provider (an object with a dialect, a driver and databaseId), got an object.`,
+      'options.provider',
+    ],
     [{ shards: ['EU'] }, `options.shards: expected a function such as s => s.addShards('EU', 'US'), got an array.`, 'options.shards'],
     [{ maxIdentifierLength: 0 }, 'options.maxIdentifierLength: expected an integer >= 1, got 0.', 'options.maxIdentifierLength'],
   ])('refuses %o', (input, message, path) => {

@@ -30,6 +30,13 @@ import { mssqlParameterType } from './mssql-parameter-type.js';
 export class MssqlDialect extends SqlRenderer {
   readonly name = 'mssql' as const;
   readonly parameterStyle = 'named' as const;
+  /**
+   * SQL Server takes 2100 parameters per request, and `sp_executesql` spends two of them on the
+   * statement text and the declaration list.
+   */
+  readonly maxParametersPerStatement = 2098;
+  /** A table value constructor (`VALUES (…), (…)`) holds at most 1000 rows. */
+  readonly maxRowsPerInsert = 1000;
   protected readonly concatOperator = '+';
 
   quoteIdentifier(name: string): string {

@@ -1,0 +1,154 @@
+import { describe, expect, it } from 'vitest';
+import { DtdeDatabaseError } from '../../src/errors/dtde-database-error.js';
+import { DtdeRoutingError } from '../../src/errors/dtde-routing-error.js';
+import { DtdeShardError } from '../../src/errors/dtde-shard-error.js';
+import { DtdeValidationError } from '../../src/errors/dtde-validation-error.js';
+import { bulkLoad } from '../../src/loading/bulk-load.js';
+import type { ShardGroupBuilder } from '../../src/metadata/shard-group-builder.js';
+import type { ShardsBuilder } from '../../src/metadata/shards-builder.js';
+import { sqlite } from '../../src/providers/sqlite/sqlite-provider.js';
+import { Archived, Customer, execIn, Order, rowsOf, Setting, ShopContext, useContextFolder } from '../schema/schema-fixtures.js';
+
+const dir = useContextFolder();
+const years = (g: ShardGroupBuilder) => g.addShard('2024', { file: 'orders-2024.db' }).addShard('2025', { file: 'orders-2025.db' });
+const layout = (s: ShardsBuilder) => s.addShards('EU', 'US').addShardGroup('years', years);
+
+async function createdShop(shards: (s: ShardsBuilder) => ShardsBuilder = layout): Promise<ShopContext> {
+  const ctx = dir.track(new ShopContext({ provider: sqlite({ file: dir.file('main.db') }), shards }));
+  await ctx.ensureCreated();
+  return ctx;
+}
+
+const customer = (id: number, region: string, name = `c${id}`): Customer =>
+  Object.assign(new Customer(), { id, region, name, createdAt: new Date(Date.UTC(2024, 0, id % 28 + 1)), note: id % 2 === 0 ? null : 'vip' });
+const order = (customerId: number, orderDate: string, total: number, paid: boolean) =>
+  Object.assign(new Order(), { customerId, orderDate: new Date(orderDate), total, paid });
+
+async function* asAsync<T>(rows: readonly T[]): AsyncIterable<T> {
+  for (const row of rows) yield row;
+}
+
+describe('bulkLoad', () => {
+  it('routes each row into its shard table and file, converting values as the dialect stores them', async () => {
+    const ctx = await createdShop();
+    const customers = [customer(1, 'EU', 'Ann'), customer(2, 'US', 'Bob'), customer(3, 'EU', 'Cy')];
+    expect(await bulkLoad(ctx, Customer, customers)).toEqual({ rowsLoaded: 3, perShard: { EU: 2, US: 1 } });
+    expect(rowsOf(dir.file('main.db'), 'Customers_EU', 'id')).toEqual([
+      { id: 1, region: 'EU', name: 'Ann', createdAt: '2024-01-02T00:00:00.000Z', note: 'vip' },
+      { id: 3, region: 'EU', name: 'Cy', createdAt: '2024-01-04T00:00:00.000Z', note: 'vip' },
+    ]);
+    expect(rowsOf(dir.file('main.db'), 'Customers_US', 'id')).toEqual([
+      { id: 2, region: 'US', name: 'Bob', createdAt: '2024-01-03T00:00:00.000Z', note: null },
+    ]);
+
+    // Database-mode shards: one file per year; the generated id is left to the database.
+    const orders = [order(1, '2024-03-01T10:00:00Z', 9.5, true), order(2, '2025-01-01T00:00:00Z', 20, false), order(1, '2024-12-31T23:59:59.999Z', 1.25, false)];
+    expect(await bulkLoad(ctx, Order, asAsync(orders))).toEqual({ rowsLoaded: 3, perShard: { 'years::2024': 2, 'years::2025': 1 } });
+    expect(rowsOf(dir.file('orders-2024.db'), 'Orders', 'id')).toEqual([
+      { id: 1, customerId: 1, orderDate: '2024-03-01T10:00:00.000Z', total: 9.5, paid: 1 },
+      { id: 2, customerId: 1, orderDate: '2024-12-31T23:59:59.999Z', total: 1.25, paid: 0 },
+    ]);
+    expect(rowsOf(dir.file('orders-2025.db'), 'Orders', 'id')).toEqual([
+      { id: 1, customerId: 2, orderDate: '2025-01-01T00:00:00.000Z', total: 20, paid: 0 },
+    ]);
+
+    // Unsharded: the one table; its synthetic shard is named after the table. Plain objects work too.
+    const settings = [{ key: 'a', value: 2n ** 60n }, { key: 'b', value: 7 }] as Setting[];
+    expect(await bulkLoad(ctx, Setting, settings)).toEqual({ rowsLoaded: 2, perShard: { Settings: 2 } });
+    expect(rowsOf(dir.file('main.db'), 'Settings', 'key').map((r) => r.key)).toEqual(['a', 'b']);
+  });
+
+  it('splits large loads into batches and statements; async input gives the same tables', async () => {
+    const ctx = await createdShop();
+    const rows = Array.from({ length: 1234 }, (_, i) => customer(i + 1, i % 3 === 0 ? 'US' : 'EU'));
+    expect(await bulkLoad(ctx, Customer, asAsync(rows), { batchSize: 500 })).toEqual({ rowsLoaded: 1234, perShard: { EU: 822, US: 412 } });
+    expect(rowsOf(dir.file('main.db'), 'Customers_US', 'id').map((r) => r.id)).toEqual(rows.filter((r) => r.region === 'US').map((r) => r.id));
+    expect(rowsOf(dir.file('main.db'), 'Customers_EU', 'id')).toHaveLength(822);
+  });
+
+  it.each([
+    [
+      'a missing required property',
+      { id: 7, region: 'EU', createdAt: new Date(0), note: null },
+      'name',
+      "bulkLoad(Customer): row 1: property 'name' is missing, but it is required; set it to a string of at most 20 characters, or declare it nullable (e.property(x => x.name).nullable()).",
+    ],
+    [
+      'a string longer than its column',
+      { id: 7, region: 'EU', name: 'x'.repeat(21), createdAt: new Date(0), note: null },
+      'name',
+      "bulkLoad(Customer): row 1: property 'name' must be a string of at most 20 characters, got \"xxxxxxxxxxxxxxxxxxxxx\" (21 characters); fix the value, or change the model of Customer.name if the value is right.",
+    ],
+    [
+      'a wrong type',
+      { id: '7', region: 'EU', name: 'n', createdAt: new Date(0), note: null },
+      'id',
+      "bulkLoad(Customer): row 1: property 'id' must be an integer from -2147483648 to 2147483647 (int), got the string \"7\"; fix the value, or change the model of Customer.id if the value is right.",
+    ],
+    [
+      'an invalid date',
+      { id: 7, region: 'EU', name: 'n', createdAt: new Date('nope'), note: null },
+      'createdAt',
+      "bulkLoad(Customer): row 1: property 'createdAt' must be a valid Date, got Invalid Date; fix the value, or change the model of Customer.createdAt if the value is right.",
+    ],
+  ])('rejects %s with the row index, the property and the fix, before writing anything of the batch', async (_, bad, property, message) => {
+    const ctx = await createdShop();
+    const error = await bulkLoad(ctx, Customer, [customer(1, 'US'), bad as Customer, customer(2, 'EU')]).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(DtdeValidationError);
+    expect(error).toMatchObject({ message, entity: 'Customer', property, rowIndex: 1 });
+    expect(rowsOf(dir.file('main.db'), 'Customers_EU')).toEqual([]);
+    expect(rowsOf(dir.file('main.db'), 'Customers_US')).toEqual([]);
+  });
+
+  it('a bad row stops the load: earlier batches stay written, its batch writes nothing', async () => {
+    const ctx = await createdShop();
+    const rows = [customer(1, 'EU'), customer(2, 'US'), customer(3, 'EU'), { ...customer(4, 'EU'), name: 42 } as unknown as Customer];
+    const error = await bulkLoad(ctx, Customer, rows, { batchSize: 2 }).catch((e: unknown) => e);
+    expect(error).toMatchObject({ rowIndex: 3, property: 'name' });
+    expect(rowsOf(dir.file('main.db'), 'Customers_EU').map((r) => r.id)).toEqual([1]);
+    expect(rowsOf(dir.file('main.db'), 'Customers_US').map((r) => r.id)).toEqual([2]);
+  });
+
+  it('rejects a row no shard holds, and a row of a read-only shard, naming the row', async () => {
+    const ctx = await createdShop((s) => s.addShards('EU').addShard('US').readOnly().addShardGroup('years', years));
+    const unknown = await bulkLoad(ctx, Customer, [customer(1, 'EU'), customer(2, 'XX')]).catch((e: unknown) => e);
+    expect(unknown).toBeInstanceOf(DtdeRoutingError);
+    expect((unknown as Error).message).toBe(
+      "bulkLoad(Customer): row 1: Cannot route Customer with region = \"XX\"; shards that exist: EU, US. Add a shard 'XX' to the shard layout, or fix the row.",
+    );
+    const readOnly = await bulkLoad(ctx, Customer, [customer(1, 'US')]).catch((e: unknown) => e);
+    expect(readOnly).toBeInstanceOf(DtdeRoutingError);
+    expect((readOnly as Error).message).toBe(
+      "bulkLoad(Customer): row 0 belongs to shard 'US', which is read-only; remove the row from the load, or drop readOnly() from that shard's declaration.",
+    );
+    expect(rowsOf(dir.file('main.db'), 'Customers_EU')).toEqual([]);
+  });
+
+  it('loads manual tables the user created, by their predicates', async () => {
+    const ctx = await createdShop();
+    execIn(dir.file('main.db'), 'CREATE TABLE "Archive_2023" ("id" INTEGER PRIMARY KEY, "year" INTEGER NOT NULL)');
+    const rows = [1, 2].map((id) => Object.assign(new Archived(), { id, year: 2023 }));
+    expect(await bulkLoad(ctx, Archived, rows)).toEqual({ rowsLoaded: 2, perShard: { Archive_2023: 2 } });
+    expect(rowsOf(dir.file('main.db'), 'Archive_2023')).toEqual([{ id: 1, year: 2023 }, { id: 2, year: 2023 }]);
+  });
+
+  it('a failing shard transaction rolls that shard back whole; shards committed before it stay written (atomic per shard, not across shards)', async () => {
+    const ctx = await createdShop();
+    // US already holds id 1399: the second INSERT statement of US's transaction (ids 1200..1399) fails.
+    execIn(dir.file('main.db'), `INSERT INTO "Customers_US" VALUES (1399, 'US', 'old', '2020-01-01T00:00:00.000Z', NULL)`);
+    const eu = Array.from({ length: 10 }, (_, i) => customer(i + 1, 'EU'));
+    const us = Array.from({ length: 400 }, (_, i) => customer(1000 + i, 'US'));
+    const error = await bulkLoad(ctx, Customer, [...eu, ...us]).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(DtdeShardError);
+    expect(error).toMatchObject({ shardId: 'US' });
+    expect((error as Error).message).toMatch(
+      /^bulkLoad\(Customer\): writing 400 rows of the batch starting at row 0 to shard 'US' \(table Customers_US\) failed, so that shard's transaction was rolled back\. bulkLoad is atomic per shard, not across shards: 10 rows committed earlier stay written \(EU: 10\)\. .*Cause: .*UNIQUE/,
+    );
+    expect((error as DtdeShardError).cause).toBeInstanceOf(DtdeDatabaseError);
+    expect((error as DtdeShardError).sql).toMatch(/^INSERT INTO "Customers_US"/);
+    // US: the first statement's 200 rows were rolled back with the failing one; only the old row remains.
+    expect(rowsOf(dir.file('main.db'), 'Customers_US').map((r) => r.id)).toEqual([1399]);
+    // EU committed in its own transaction before US failed.
+    expect(rowsOf(dir.file('main.db'), 'Customers_EU')).toHaveLength(10);
+  });
+});
