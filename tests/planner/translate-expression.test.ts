@@ -191,7 +191,7 @@ const cases: Case[] = [
   {
     name: 'length, toLowerCase and trim',
     where: (c) => c.name!.length === 3 && c.name!.toLowerCase() === 'abc' && c.code.trim() === c.code,
-    sqlite: 'length("c"."name") = ? AND lower("c"."name") = ? AND trim("c"."Code") = "c"."Code"',
+    sqlite: 'dtde_length("c"."name") = ? AND dtde_lower("c"."name") = ? AND dtde_trim("c"."Code") = "c"."Code"',
     mssql: '(DATALENGTH([c].[name]) / 2) = @p0 AND LOWER([c].[name]) = @p1 AND LTRIM(RTRIM([c].[Code])) = [c].[Code]',
     ids: [1, 2],
   },

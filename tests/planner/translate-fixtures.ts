@@ -1,4 +1,5 @@
 import Database from 'better-sqlite3';
+import { registerJsFunctions } from '../../src/providers/sqlite/sqlite-js-functions.js';
 import { init, parse } from '@guanmingchiu/sqlparser-ts';
 import type { QueryParams } from '../../src/linq/query-expression.js';
 import { parseLambda } from '../../src/linq/parse-lambda.js';
@@ -65,6 +66,7 @@ export const itemRows: Item[] = [
 /** An in-memory SQLite database holding `itemRows`, created with the dialect's own DDL. */
 export function createItemDb(rows: readonly Item[] = itemRows): Database.Database {
   const db = new Database(':memory:');
+  registerJsFunctions(db);
   db.defaultSafeIntegers(true);
   const create = sqliteDialect.renderCreateTable({
     kind: 'createTable',

@@ -1,4 +1,5 @@
 import Database from 'better-sqlite3';
+import { registerJsFunctions } from '../../src/providers/sqlite/sqlite-js-functions.js';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { evaluateExpression } from '../../src/linq/evaluate-expression.js';
@@ -88,6 +89,7 @@ const rowsArb = fc.array(fc.record({ a: ints, b: ints, s: strs, f: bools }), { m
 describe('translatePredicate property: SQLite agrees with the evaluator', () => {
   it('selects exactly the rows the JS filter selects', () => {
     const db = new Database(':memory:');
+  registerJsFunctions(db);
     db.exec(
       sqliteDialect.renderCreateTable({
         kind: 'createTable', table: model.table, primaryKey: ['id'],

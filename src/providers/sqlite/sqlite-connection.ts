@@ -2,6 +2,7 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import type { DriverParameters, DriverRow, ExecuteResult } from '../database-driver.js';
+import { registerJsFunctions } from './sqlite-js-functions.js';
 import { StatementCache, type StatementCacheStats } from './statement-cache.js';
 import { toSqliteBindings } from './to-sqlite-bindings.js';
 import { toSqliteDatabaseError } from './to-sqlite-database-error.js';
@@ -48,6 +49,7 @@ export class SqliteConnection {
         db.pragma('journal_mode = WAL');
         db.pragma('foreign_keys = ON');
       }
+      registerJsFunctions(db);
       return new SqliteConnection(db, file, settings);
     } catch (error) {
       db?.close();

@@ -37,6 +37,10 @@ const INT64_MAX = 2n ** 63n - 1n;
 export class SqliteDialect extends SqlRenderer {
   readonly name = 'sqlite' as const;
   readonly parameterStyle = 'positional' as const;
+  /** SQLITE_MAX_VARIABLE_NUMBER of the SQLite better-sqlite3 12 ships. */
+  readonly maxParametersPerStatement = 32766;
+  /** SQLite bounds a multi-row VALUES only by its parameters (it is not a compound SELECT since 3.8.8). */
+  readonly maxRowsPerInsert = 32766;
   protected readonly concatOperator = '||';
 
   quoteIdentifier(name: string): string {
@@ -151,6 +155,8 @@ export class SqliteDialect extends SqlRenderer {
       case 'upper':
       case 'trim':
       case 'length':
+        // JavaScript semantics, registered on every connection (sqlite-js-functions.ts).
+        return `dtde_${node.name}(${a})`;
       case 'abs':
       case 'floor':
       case 'ceil':
