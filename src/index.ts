@@ -1,4 +1,61 @@
 // The public API of dtde: everything a user imports comes from here, nothing internal does.
+
+// Context, sets and configuration
+export { DtdeContext } from './context/dtde-context.js';
+export { DbSet } from './context/db-set.js';
+export type { DtdeContextOptions } from './metadata/context-options.js';
+export { ModelBuilder, type ModelBuilderOptions } from './metadata/model-builder.js';
+export { EntityTypeBuilder, type ShardByOptions, type ValueShardKey, type HashShardKey } from './metadata/entity-type-builder.js';
+export { PropertyBuilder } from './metadata/property-builder.js';
+export { ShardingBuilder, DEFAULT_TABLE_PATTERN } from './metadata/sharding-builder.js';
+export { ManualShardingBuilder } from './metadata/manual-sharding-builder.js';
+export { ShardsBuilder } from './metadata/shards-builder.js';
+export { ShardGroupBuilder } from './metadata/shard-group-builder.js';
+export { DEFAULT_SHARD_GROUP } from './metadata/model.js';
+export type {
+  ColumnType,
+  ConnectionRef,
+  DateInterval,
+  EntityClass,
+  EntityModel,
+  Model,
+  PropertyModel,
+  ShardLayout,
+  ShardModel,
+  ShardingModel,
+  StorageMode,
+  TableName,
+} from './metadata/model.js';
+
+// Queries
+export { Queryable, OrderedQueryable } from './linq/queryable.js';
+export { GroupedQueryable } from './linq/grouped-queryable.js';
+export type { Grouping } from './linq/grouping.js';
+export { asQueryable } from './linq/as-queryable.js';
+export type {
+  ExecuteOptions,
+  QueryExplanation,
+  QueryParams,
+  QueryStringOptions,
+} from './linq/query-expression.js';
+
+// Providers and loading
+export type { DtdeProvider } from './providers/provider.js';
+export { sqlite, type SqliteProvider } from './providers/sqlite/sqlite-provider.js';
+export type { SqliteOptions } from './providers/sqlite/sqlite-options.js';
+export { bulkLoad, type BulkLoadOptions, type BulkLoadResult } from './loading/bulk-load.js';
+
+// Diagnostics (node:diagnostics_channel)
+export {
+  QUERY_PLAN_CHANNEL,
+  QUERY_SHARD_CHANNEL,
+  QUERY_DONE_CHANNEL,
+  type QueryPlanMessage,
+  type QueryShardMessage,
+  type QueryDoneMessage,
+} from './execution/diagnostics.js';
+
+// Errors
 export { DtdeError } from './errors/dtde-error.js';
 export { DtdeTranslationError } from './errors/dtde-translation-error.js';
 export { DtdeConfigurationError } from './errors/dtde-configuration-error.js';
@@ -6,4 +63,5 @@ export { DtdeRoutingError } from './errors/dtde-routing-error.js';
 export { DtdeShardError } from './errors/dtde-shard-error.js';
 export { DtdeInvalidOperationError } from './errors/dtde-invalid-operation-error.js';
 export { DtdeTimeoutError } from './errors/dtde-timeout-error.js';
-export type * from './linq/expression.js';
+export { DtdeDatabaseError } from './errors/dtde-database-error.js';
+export { DtdeValidationError } from './errors/dtde-validation-error.js';

@@ -1,3 +1,6 @@
+import { DtdeConfigurationError } from '../errors/dtde-configuration-error.js';
+import { DtdeInvalidOperationError } from '../errors/dtde-invalid-operation-error.js';
+import { ShardedQueryExecutor } from '../execution/sharded-query-executor.js';
 import type { QueryExecutor } from '../linq/query-expression.js';
 import { parseContextOptions, type DtdeContextOptions, type ResolvedContextOptions } from '../metadata/context-options.js';
 import { entityModelOf } from '../metadata/entity-model-of.js';
@@ -5,6 +8,11 @@ import type { EntityClass, Model, ShardLayout } from '../metadata/model.js';
 import { ModelBuilder } from '../metadata/model-builder.js';
 import { buildShardLayout } from '../metadata/shards-builder.js';
 import { validateShardLayout } from '../metadata/validate-shard-layout.js';
+import type { DtdeProvider } from '../providers/provider.js';
+import { createSchema, type SchemaScope } from '../schema/create-schema.js';
+import { deleteSchema } from '../schema/delete-schema.js';
+import { validatePoolSizes } from '../schema/validate-pool-sizes.js';
+import { registerContextRuntime } from './context-runtime.js';
 import { DbSet } from './db-set.js';
 import { NoProviderExecutor } from './no-provider-executor.js';
 
@@ -31,19 +39,32 @@ const modelCache = new WeakMap<Function, Map<number, Model>>();
  *     });
  *   }
  * }
- * const ctx = new ShopContext({ provider: sqlite({ file: 'shop.db' }), shards: s => s.addShards('EU', 'US') });
+ * await using ctx = new ShopContext({ provider: sqlite({ file: 'shop.db' }), shards: s => s.addShards('EU', 'US') });
+ * await ctx.ensureCreated();
  */
-export abstract class DtdeContext {
+export abstract class DtdeContext implements AsyncDisposable {
   /** The validated options, defaults applied. */
   readonly options: ResolvedContextOptions;
   readonly #layout: ShardLayout;
   #model: Model | null = null;
   #executor: QueryExecutor | null = null;
   readonly #sets = new Map<EntityClass, DbSet<unknown>>();
+  #started = false;
+  #closing: Promise<void> | null = null;
 
   constructor(options: DtdeContextOptions = {}) {
     this.options = parseContextOptions(options);
     this.#layout = buildShardLayout(this.options.shards);
+    const context = this;
+    registerContextRuntime(this, {
+      contextName: this.constructor.name,
+      get model() {
+        return context.model;
+      },
+      layout: this.#layout,
+      options: this.options,
+      ready: (operation) => this.#ready(operation),
+    });
   }
 
   /** Configures the entities of this context. Override it; the default configures none. */
@@ -55,7 +76,82 @@ export abstract class DtdeContext {
    * how to configure a provider.
    */
   protected createExecutor(): QueryExecutor {
-    return new NoProviderExecutor(this.constructor.name, this.options.provider !== undefined);
+    if (this.options.provider === undefined) return new NoProviderExecutor(this.constructor.name);
+    return new ShardedQueryExecutor(() => {
+      const provider = this.ensureReady();
+      return {
+        model: this.model,
+        layout: this.shardLayout,
+        dialect: provider.dialect,
+        driver: provider.driver,
+        maxParallelShards: this.options.maxParallelShards,
+        queryTimeoutMs: this.options.queryTimeoutMs,
+        maxIdentifierLength: this.options.maxIdentifierLength,
+      };
+    });
+  }
+
+  /**
+   * The provider from the options. Throws `DtdeConfigurationError` when none was given and
+   * `DtdeInvalidOperationError` once the context is closed. For the query engine: it runs no
+   * start-up checks (`ensureReady` does).
+   */
+  protected get provider(): DtdeProvider {
+    return this.#provider('query');
+  }
+
+  /**
+   * The provider, after the start-up checks that need it, run once per context on first use:
+   * `maxParallelShards` must fit each database's pool (see `validatePoolSizes`). The query
+   * engine calls it before its first query; `ensureCreated` and `bulkLoad` call it too.
+   */
+  protected ensureReady(): DtdeProvider {
+    return this.#ready('query');
+  }
+
+  /**
+   * Creates every database and table the model needs, idempotently: each shard database (SQLite:
+   * one file per database-mode shard), then each shard table and the table of each unsharded
+   * entity, with the columns, types, nullability, key and identity of the model. Tables that
+   * exist are left as they are. Manual-mode tables are never created: they pre-exist.
+   *
+   * @example
+   * await using ctx = new ShopContext({ provider: sqlite({ file: 'shop.db' }), shards });
+   * await ctx.ensureCreated(); // Customers_EU, Customers_US in shop.db; Orders in 2024.db, 2025.db
+   */
+  async ensureCreated(options: { readonly signal?: AbortSignal } = {}): Promise<void> {
+    await createSchema(this.#schemaScope(this.#ready('ensureCreated')), options.signal);
+  }
+
+  /**
+   * Removes what `ensureCreated` creates: drops the tables in the context's own database (which is
+   * kept, with any other tables in it) and deletes every shard database (SQLite: the shard's file
+   * with its -wal and -shm files). Manual-mode tables are never dropped. Read-only shards are
+   * removed too: read-only guards their rows against writes, not the schema. Idempotent.
+   *
+   * @example
+   * await ctx.ensureDeleted(); // shop.db keeps only what dtde did not create; 2024.db, 2025.db are gone
+   */
+  async ensureDeleted(options: { readonly signal?: AbortSignal } = {}): Promise<void> {
+    await deleteSchema(this.#schemaScope(this.#provider('ensureDeleted')), options.signal);
+  }
+
+  /**
+   * Releases the provider's driver: open streams fail, open transactions roll back, connections
+   * close. Idempotent; afterwards the context refuses work. `await using` calls it.
+   *
+   * @example
+   * const ctx = new ShopContext({ provider: sqlite({ file: 'shop.db' }) });
+   * try { ... } finally { await ctx.close(); }
+   */
+  close(): Promise<void> {
+    this.#closing ??= this.options.provider?.driver.close() ?? Promise.resolve();
+    return this.#closing;
+  }
+
+  /** `await using ctx = new ShopContext(...)` closes the context at the end of the scope. */
+  async [Symbol.asyncDispose](): Promise<void> {
+    await this.close();
   }
 
   /** The model built by `onModelCreating`, checked against this context's shard layout. */
@@ -87,6 +183,34 @@ export abstract class DtdeContext {
       this.#sets.set(entity as EntityClass, set);
     }
     return set as DbSet<T>;
+  }
+
+  #provider(operation: string): DtdeProvider {
+    const name = this.constructor.name;
+    if (this.#closing !== null) {
+      throw new DtdeInvalidOperationError(`${name} is closed, so ${operation} cannot run; create a new context.`, { operation });
+    }
+    const provider = this.options.provider;
+    if (provider === undefined) {
+      throw new DtdeConfigurationError(
+        `${name} has no provider configured, so ${operation} cannot run; pass provider: sqlite({ file: 'app.db' }) (or another dtde provider) in the context options.`,
+        { path: 'options.provider' },
+      );
+    }
+    return provider;
+  }
+
+  #ready(operation: string): DtdeProvider {
+    const provider = this.#provider(operation);
+    if (!this.#started) {
+      validatePoolSizes(this.#schemaScope(provider), this.options.maxParallelShards);
+      this.#started = true;
+    }
+    return provider;
+  }
+
+  #schemaScope(provider: DtdeProvider): SchemaScope {
+    return { model: this.model, layout: this.#layout, provider, targetOptions: { maxIdentifierLength: this.options.maxIdentifierLength } };
   }
 
   #cachedModel(): Model {

@@ -24,7 +24,8 @@ import { mergeRows } from './merge-rows.js';
 import { mergeValue } from './merge-value.js';
 import type { ShardCommand } from './run-shard-commands.js';
 
-export interface ShardedQueryExecutorOptions {
+/** What the engine needs from its context; resolved on first use, after the context's start-up checks. */
+export interface ShardedQueryRuntime {
   readonly model: Model;
   readonly layout: ShardLayout;
   readonly dialect: Dialect;
@@ -45,11 +46,17 @@ const DIALECTS: Readonly<Record<NonNullable<QueryStringOptions['dialect']>, Dial
  * materialises results. Plans are data, so `toQueryString` and `explain` need no I/O.
  */
 export class ShardedQueryExecutor implements QueryExecutor {
-  readonly #options: ShardedQueryExecutorOptions;
+  readonly #runtime: () => ShardedQueryRuntime;
+  #resolved: ShardedQueryRuntime | undefined;
   readonly #targets = new Map<EntityModel, readonly ShardTarget[]>();
 
-  constructor(options: ShardedQueryExecutorOptions) {
-    this.#options = options;
+  /** `runtime` is called on the first query, not before: contexts create their executor while their fields initialise. */
+  constructor(runtime: ShardedQueryRuntime | (() => ShardedQueryRuntime)) {
+    this.#runtime = typeof runtime === 'function' ? runtime : () => runtime;
+  }
+
+  get #options(): ShardedQueryRuntime {
+    return (this.#resolved ??= this.#runtime());
   }
 
   async execute(query: QueryExpression, terminal: TerminalOperation, options: ExecuteOptions = {}): Promise<unknown> {

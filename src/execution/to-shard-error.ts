@@ -9,7 +9,8 @@ import { DtdeShardError } from '../errors/dtde-shard-error.js';
  */
 export function toShardError(command: { readonly shardId: string; readonly sql: string }, cause: unknown): DtdeShardError {
   if (cause instanceof DtdeShardError) return cause;
-  const reason = cause instanceof Error ? cause.message : String(cause);
+  // Driver messages often end with a full stop already; keep exactly one.
+  const reason = (cause instanceof Error ? cause.message : String(cause)).replace(/\.+$/, '');
   return new DtdeShardError(
     `The command on shard '${command.shardId}' failed: ${reason}. The other shard commands were cancelled; ` +
       'check that the shard is reachable and its table exists (see error.sql and error.cause).',

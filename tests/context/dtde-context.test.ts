@@ -5,6 +5,7 @@ import { DtdeConfigurationError } from '../../src/errors/dtde-configuration-erro
 import type { QueryExecutor } from '../../src/linq/query-expression.js';
 import type { ModelBuilder } from '../../src/metadata/model-builder.js';
 import type { ShardsBuilder } from '../../src/metadata/shards-builder.js';
+import { sqlite } from '../../src/providers/sqlite/sqlite-provider.js';
 import { configError } from '../metadata/expect-config-error.js';
 import { configureCustomer, configureOrder, Customer, Order, Price } from '../metadata/fixtures.js';
 
@@ -129,8 +130,10 @@ describe('DtdeContext', () => {
       return 'none';
     })().catch((e: unknown) => e);
     expect(streamed).toBeInstanceOf(DtdeConfigurationError);
-    const withProvider = new ShopContext({ shards, provider: { name: 'fake' } });
-    await expect(withProvider.orders.count()).rejects.toThrow('ShopContext was given a provider, but no query engine is attached to it');
+    // With a provider, queries reach the database: a shard file that was never created is named.
+    const withProvider = new ShopContext({ shards, provider: sqlite({ file: 'never-opened.db' }) }); // no I/O until used
+    await expect(withProvider.orders.count()).rejects.toThrow(/shard 'years::20\d\d' failed: SQLite database file .*never-opened\.db" does not exist/);
+    await withProvider.close();
   });
 
   it('lets a subclass supply the executor', async () => {
