@@ -50,7 +50,16 @@ class SubstituteRow extends ExpressionTransformer {
 
   protected override visitMember(node: MemberExpression): Expression {
     const object = this.visit(node.object, undefined);
-    if (object.kind !== 'object') return object === node.object ? node : { ...node, object };
+    if (object.kind !== 'object') {
+      if (object === node.object) return node;
+      // The parser reads `x.length` on a row as a property; once the row is a projected value
+      // (`select(c => c.name).where(n => n.length > 3)`) it is the string's length, as the parser
+      // writes it anywhere else.
+      if (node.property === 'length' && node.object.kind === 'parameter' && object.kind !== 'parameter') {
+        return { kind: 'call', method: 'length', target: object, args: [], span: node.span };
+      }
+      return { ...node, object };
+    }
     const property = object.properties.find((p) => p.name === node.property);
     if (property) return property.value;
     const where = node.span ? `\n${formatLambdaCaret(this.outer.source, node.span)}` : '';

@@ -27,7 +27,9 @@ export function normalizeQuery(query: QueryExpression): QueryShape {
         state.filters.push(state.projection ? composeOverProjection(op.predicate, state.projection) : op.predicate);
         break;
       case 'select':
-        refuseAfterPaging(state, op, 'select', 'Move .select(...) before .skip()/.take()/.distinct().');
+        // A projection keeps the rows and their order, so it may follow skip/take (it shapes the
+        // page). After distinct() it would change which rows are distinct.
+        if (state.distinct) refuse(op, '.select(...) after .distinct() cannot be merged exactly. Move .select(...) before .distinct().');
         state.projection = state.projection ? composeOverProjection(op.selector, state.projection) : op.selector;
         break;
       case 'groupBy': {
@@ -59,6 +61,8 @@ export function normalizeQuery(query: QueryExpression): QueryShape {
         state.take = state.take === null ? op.count : Math.min(state.take, op.count);
         break;
       case 'distinct':
+        // A second distinct() is a no-op: the rows are distinct already (even after paging).
+        if (state.distinct) break;
         refuseAfterPaging(state, op, 'distinct', 'Put .distinct() before .skip()/.take().');
         state.distinct = true;
         break;
@@ -82,11 +86,12 @@ interface MutableShape {
 }
 
 function refuseAfterPaging(state: MutableShape, op: QueryOperator, name: string, fix: string): void {
+  const call = name === 'distinct' ? '.distinct()' : `.${name}(...)`;
   if (state.skip > 0 || state.take !== null) {
-    refuse(op, `.${name}(...) after .skip()/.take() would need a subquery on every shard and cannot be merged exactly. ${fix}`);
+    refuse(op, `${call} after .skip()/.take() would need a subquery on every shard and cannot be merged exactly. ${fix}`);
   }
   if (state.distinct && name !== 'orderBy') {
-    refuse(op, `.${name}(...) after .distinct() cannot be merged exactly. ${fix}`);
+    refuse(op, `${call} after .distinct() cannot be merged exactly. ${fix}`);
   }
 }
 

@@ -64,7 +64,11 @@ export function planQuery(input: PlanQueryInput): ShardQueryPlan {
 
   const resolution = resolveShardsForPredicates(entity, input.layout, shape.filters);
   const byShard = new Map(input.targets.map((t) => [t.shard, t]));
-  const targets = resolution.shards.map((s) => byShard.get(s) ?? input.targets.find((t) => t.shard.qualifiedId === s.qualifiedId)!);
+  // take(0) answers nothing without I/O (and SQL Server refuses `FETCH NEXT 0 ROWS`).
+  const targets =
+    shape.take === 0
+      ? []
+      : resolution.shards.map((s) => byShard.get(s) ?? input.targets.find((t) => t.shard.qualifiedId === s.qualifiedId)!);
   const single = targets.length === 1;
   const alias = rowAlias(entity);
   const commands = (build: (target: ShardTarget) => Omit<ShardCommandPlan, 'target'>): ShardCommandPlan[] =>

@@ -88,7 +88,8 @@ export function planRowQuery(shape: QueryShape, entity: EntityModel): RowQueryPa
         // SQL Server requires ORDER BY items of a SELECT DISTINCT to be in the select list;
         // adding them would also change which rows are distinct.
         throw new DtdeTranslationError(
-          'An ordering after distinct() must order by a projected value; add it to the select or order before projecting.',
+          'A distinct() projection can only be ordered by values it projects (SQL Server requires it, and another value would be ambiguous ' +
+            'across rows that distinct() merges into one); add the value to the select before distinct() and order by it.',
           { lambdaSource: source?.lambda.source },
         );
       }
@@ -114,6 +115,12 @@ export function planRowQuery(shape: QueryShape, entity: EntityModel): RowQueryPa
         orderOn(sql.column(alias, p.column), p.type, false, `__k${i}`);
       });
     }
+  }
+
+  if (columns.length === 0) {
+    // The projection reads no column (`select(c => 'x')`), but a SELECT needs a select list.
+    add('__x', sql.literal(1), null);
+    hiddenFields.push('__x');
   }
 
   return {
