@@ -1,5 +1,4 @@
 import { DtdeConfigurationError } from '../errors/dtde-configuration-error.js';
-import type { Expression } from '../linq/expression.js';
 import { type AnyLambda, bindLambda } from '../linq/bind-lambda.js';
 import type { QueryParams } from '../linq/query-expression.js';
 import { DEFAULT_MAX_IDENTIFIER_LENGTH, formatTableName, parseQualifiedTableName } from './identifier.js';
@@ -65,26 +64,4 @@ export class ManualShardingBuilder<T> {
     }
     return Object.freeze([...this.#tables]);
   }
-}
-
-/**
- * The row properties a lambda reads (`o.orderDate` in `(o, p) => o.orderDate >= p.from`): members of
- * the outermost row parameter. Walks any node generically so new node kinds need no change here.
- */
-export function rowMembersOf(expression: Expression): string[] {
-  const found = new Set<string>();
-  const visit = (node: unknown): void => {
-    if (Array.isArray(node)) {
-      for (const item of node) visit(item);
-      return;
-    }
-    if (typeof node !== 'object' || node === null) return;
-    const n = node as { kind?: unknown; object?: { kind?: unknown; role?: unknown; depth?: unknown }; property?: unknown };
-    if (n.kind === 'member' && n.object?.kind === 'parameter' && n.object.role === 'row' && n.object.depth === 0) {
-      found.add(String(n.property));
-    }
-    for (const [key, value] of Object.entries(node)) if (key !== 'span') visit(value);
-  };
-  visit(expression);
-  return [...found];
 }

@@ -1,5 +1,5 @@
 import { DtdeConfigurationError } from '../errors/dtde-configuration-error.js';
-import { rowMembersOf } from './manual-sharding-builder.js';
+import { rowMembers } from '../linq/row-members.js';
 import type { ColumnType, EntityModel, PropertyModel } from './model.js';
 
 // Column types each strategy can turn into shards. Dates shard by date; decimals never shard.
@@ -66,7 +66,7 @@ export function validateEntityModel(entity: EntityModel, shardingCall: string): 
   }
   if (sharding !== null && sharding.strategy === 'manual') {
     for (const table of sharding.tables) {
-      for (const member of rowMembersOf(table.predicate.lambda)) configured(member, shardingCall);
+      for (const member of rowMembers(table.predicate.lambda.body).names) configured(member, shardingCall);
     }
   }
 

@@ -7,7 +7,7 @@ import type { QueryShape } from './query-shape.js';
 import type { RowFinish } from './shard-query-plan.js';
 import { type OrderItem, type SelectItem, type SqlExpr, type SqlType, sql } from './sql-ast.js';
 import { translateSelector, translateWhere } from './translate-expression.js';
-import { rowMembers } from './row-members.js';
+import { rowMembers } from '../linq/row-members.js';
 
 /** The per-shard SELECT of a row query, before it is bound to a shard's table. */
 export interface RowQueryParts {

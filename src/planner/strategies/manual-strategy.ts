@@ -1,5 +1,4 @@
-import type { Expression } from '../../linq/expression.js';
-import { visitExpression, type ExpressionVisitorTable } from '../../linq/expression-visitor.js';
+import { rowMembers } from '../../linq/row-members.js';
 import type { BoundLambda } from '../../linq/query-expression.js';
 import type { EntityModel, ManualShardTable, ShardModel } from '../../metadata/model.js';
 import { extractShardKeyConstraint, shardKeyOf } from '../extract-shard-key-constraint.js';
@@ -23,7 +22,7 @@ export function manualTableConstraints(entity: EntityModel, table: ManualShardTa
   let out = byTable.get(table);
   if (out === undefined) {
     const computed = new Map<string, ShardKeyConstraint>();
-    for (const property of rowProperties(table.predicate.lambda.body)) {
+    for (const property of rowMembers(table.predicate.lambda.body).names) {
       const key = shardKeyOf(entity, property);
       if (key === null) continue;
       const c = extractShardKeyConstraint(table.predicate, key);
@@ -65,32 +64,3 @@ export function selectManualShards(
     return true;
   });
 }
-
-/** Names of the properties read directly off the row parameter (`o.orderDate`). */
-function rowProperties(node: Expression): Set<string> {
-  const found = new Set<string>();
-  visitExpression(collector, node, found);
-  return found;
-}
-
-const each = (nodes: readonly Expression[], found: Set<string>): void => {
-  for (const n of nodes) visitExpression(collector, n, found);
-};
-
-const collector: ExpressionVisitorTable<void, Set<string>> = {
-  lambda: (n, f) => visitExpression(collector, n.body, f),
-  parameter: () => undefined,
-  constant: () => undefined,
-  paramsMember: () => undefined,
-  member: (n, f) => {
-    if (n.object.kind === 'parameter' && n.object.role === 'row' && n.object.depth === 0) f.add(n.property);
-    else visitExpression(collector, n.object, f);
-  },
-  binary: (n, f) => each([n.left, n.right], f),
-  unary: (n, f) => visitExpression(collector, n.operand, f),
-  conditional: (n, f) => each([n.test, n.consequent, n.alternate], f),
-  call: (n, f) => each(n.target === null ? n.args : [n.target, ...n.args], f),
-  object: (n, f) => each(n.properties.map((p) => p.value), f),
-  array: (n, f) => each(n.elements, f),
-  template: (n, f) => each(n.expressions, f),
-};

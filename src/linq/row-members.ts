@@ -1,5 +1,5 @@
-import type { Expression } from '../linq/expression.js';
-import { type ExpressionVisitorTable, visitExpression } from '../linq/expression-visitor.js';
+import type { Expression } from './expression.js';
+import { type ExpressionVisitorTable, visitExpression } from './expression-visitor.js';
 
 /** What a lambda reads of its row: named properties, or the whole row (`c => c`, `c => ({ c })`). */
 export interface RowMembers {
