@@ -30,6 +30,8 @@ export function normalizeQuery(query: QueryExpression): QueryShape {
         // A projection keeps the rows and their order, so it may follow skip/take (it shapes the
         // page). After distinct() it would change which rows are distinct.
         if (state.distinct) refuse(op, '.select(...) after .distinct() cannot be merged exactly. Move .select(...) before .distinct().');
+        // `select(c => c)` keeps whole entities: no projection (and distinct over entities is a no-op).
+        if (isIdentity(op.selector)) break;
         state.projection = state.projection ? composeOverProjection(op.selector, state.projection) : op.selector;
         break;
       case 'groupBy': {
@@ -83,6 +85,11 @@ interface MutableShape {
   skip: number;
   take: number | null;
   distinct: boolean;
+}
+
+function isIdentity(selector: BoundLambda): boolean {
+  const body = selector.lambda.body;
+  return body.kind === 'parameter' && body.role === 'row' && body.depth === 0;
 }
 
 function refuseAfterPaging(state: MutableShape, op: QueryOperator, name: string, fix: string): void {

@@ -104,6 +104,7 @@ describe('projections and distinct', () => {
     await shop.oracle.check(shop.ctx, Customer, (q) => q.select((c) => ({ n: c.name, v: c.vip })).distinct().orderBy((x) => x.n).thenBy((x) => x.v).toArray(), ordered);
     await shop.oracle.check(shop.ctx, Order, (q) => q.select((o) => o.status).distinct().orderBy((s) => s).skip(1).take(2).toArray(), ordered);
     await shop.oracle.check(shop.ctx, Customer, (q) => q.select((c) => c.name.toUpperCase()).distinct().toArray(), unordered);
+    await shop.oracle.check(shop.ctx, Customer, (q) => q.where((c) => c.vip).select((c) => c).distinct().orderBy((c) => c.id).toArray(), ordered);
   });
 });
 
