@@ -5,7 +5,7 @@ import Database from 'better-sqlite3';
 import { bulkLoad, sqlite } from '../../../src/index.js';
 import { Oracle } from './oracle.js';
 import { shopData, type ShopData } from './shop-data.js';
-import { Archive, Customer, Event, Order, Product, ShopContext } from './shop-model.js';
+import { Archive, Customer, Event, Order, Product, ShopContext, shopShards } from './shop-model.js';
 
 export interface OpenShop {
   readonly ctx: ShopContext;
@@ -27,19 +27,7 @@ export async function openShop(options: { maxParallelShards?: number; seed?: num
   const ctx = new ShopContext({
     provider: sqlite({ file }),
     maxParallelShards: options.maxParallelShards ?? 4,
-    shards: (s) =>
-      s
-        .addShards('EU', 'US', 'APAC')
-        .addShardGroup('years', (g) =>
-          g.addShard('2023', { file: 'orders-2023.db' }).addShard('2024', { file: 'orders-2024.db' }).addShard('2025', { file: 'orders-2025.db' }),
-        )
-        .addShardGroup('buckets', (g) =>
-          g
-            .addTableShardInDatabase('b0', { file: 'events-a.db' })
-            .addTableShardInDatabase('b1', { file: 'events-a.db' })
-            .addTableShardInDatabase('b2', { file: 'events-b.db' })
-            .addTableShardInDatabase('b3', { file: 'events-b.db' }),
-        ),
+    shards: shopShards,
   });
   await ctx.ensureCreated();
   const data = shopData(options.seed, options.size);

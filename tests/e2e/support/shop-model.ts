@@ -1,4 +1,4 @@
-import { DtdeContext, type ModelBuilder } from '../../../src/index.js';
+import { DtdeContext, type ModelBuilder, type ShardsBuilder } from '../../../src/index.js';
 
 // The e2e model: one entity per sharding strategy and storage mode.
 
@@ -110,4 +110,23 @@ export class ShopContext extends DtdeContext {
       );
     });
   }
+}
+
+/**
+ * The shop's shard layout: customers in table shards of the main file, orders in one file per
+ * year, events in table shards spread over two other files (mixed mode).
+ */
+export function shopShards(s: ShardsBuilder): ShardsBuilder {
+  return s
+    .addShards('EU', 'US', 'APAC')
+    .addShardGroup('years', (g) =>
+      g.addShard('2023', { file: 'orders-2023.db' }).addShard('2024', { file: 'orders-2024.db' }).addShard('2025', { file: 'orders-2025.db' }),
+    )
+    .addShardGroup('buckets', (g) =>
+      g
+        .addTableShardInDatabase('b0', { file: 'events-a.db' })
+        .addTableShardInDatabase('b1', { file: 'events-a.db' })
+        .addTableShardInDatabase('b2', { file: 'events-b.db' })
+        .addTableShardInDatabase('b3', { file: 'events-b.db' }),
+    );
 }
