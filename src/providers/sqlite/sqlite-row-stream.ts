@@ -35,6 +35,7 @@ export class SqliteRowStream implements AsyncIterableIterator<DriverRow> {
   private failure: { error: unknown } | null = null;
   /** Cancels a pending connection acquire when the stream is closed. */
   private readonly cancel = new AbortController();
+  private acquiring = false;
   private tail: Promise<unknown> = Promise.resolve();
   private readonly onAbort = (): void => this.fail(this.source.signal?.reason);
 
@@ -72,7 +73,8 @@ export class SqliteRowStream implements AsyncIterableIterator<DriverRow> {
     this.ended = true;
     this.failure = failure;
     this.buffer = [];
-    this.cancel.abort();
+    // Only a pending lease needs cancelling; aborting after it builds a DOMException per query for nothing.
+    if (this.acquiring) this.cancel.abort();
     this.source.signal?.removeEventListener('abort', this.onAbort);
     try {
       // Closes the better-sqlite3 iterator: resets the statement so the connection is free again.
@@ -111,11 +113,14 @@ export class SqliteRowStream implements AsyncIterableIterator<DriverRow> {
     this.started = true;
     this.source.signal?.addEventListener('abort', this.onAbort, { once: true });
     let lease: SqliteLease;
+    this.acquiring = true;
     try {
       lease = await this.source.acquire(this.cancel.signal);
     } catch (error) {
       if (!this.ended) this.fail(error);
       return;
+    } finally {
+      this.acquiring = false;
     }
     if (this.ended) {
       lease.release();
