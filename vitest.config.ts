@@ -8,6 +8,7 @@ export default defineConfig({
   },
   test: {
     include: ['tests/**/*.test.ts'],
+    reporters: ['default', './tests/support/plain-summary-reporter.ts'],
     testTimeout: 60_000,
     hookTimeout: 60_000,
   },
