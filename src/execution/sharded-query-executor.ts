@@ -164,8 +164,12 @@ async function* convertRows(
   dialect: Dialect,
 ): AsyncGenerator<MergeRow> {
   const typed = Object.entries(command.fieldTypes).filter((entry): entry is [string, Exclude<SqlType, { kind: 'float' }>] => entry[1].kind !== 'float');
+  // A float expression can still come back as an integer (SQLite's floor/ceil of an int, a CASE
+  // whose branch is an int column), which safe-integer drivers return as a bigint; it is a number.
+  const floats = Object.entries(command.fieldTypes).filter(([, type]) => type.kind === 'float').map(([field]) => field);
   for await (const row of rows) {
     for (const [field, type] of typed) if (field in row) row[field] = dialect.fromDbValue(type, row[field]);
+    for (const field of floats) if (typeof row[field] === 'bigint') row[field] = Number(row[field]);
     yield row;
   }
 }

@@ -219,10 +219,12 @@ function sameKind(a: unknown, b: unknown): boolean {
  * `%` is the JS remainder (sign of the dividend, as SQL's).
  */
 function arithmetic(operator: '+' | '-' | '*' | '/' | '%', left: unknown, right: unknown): unknown {
-  if (left === null || left === undefined || right === null || right === undefined) return null;
+  // String concatenation treats null as '' (as template literals here, EF Core and SQL CONCAT do);
+  // JavaScript's 'null!' has no SQL counterpart.
   if (operator === '+' && (typeof left === 'string' || typeof right === 'string')) {
     return templatePart(left) + templatePart(right);
   }
+  if (left === null || left === undefined || right === null || right === undefined) return null;
   const bothBig =
     (typeof left === 'bigint' || typeof right === 'bigint') &&
     isBigintOrInteger(left) &&
@@ -234,7 +236,11 @@ function arithmetic(operator: '+' | '-' | '*' | '/' | '%', left: unknown, right:
     if ((operator === '/' || operator === '%') && r === 0n) return null;
     return bigintOp(operator, l, r);
   }
-  return numberOp(operator, Number(left), Number(right));
+  const r = Number(right);
+  // SQL gives NULL for a division or remainder by zero (SQL Server raises an error); JavaScript's
+  // Infinity/NaN have no SQL counterpart, so the evaluator agrees with the database.
+  if ((operator === '/' || operator === '%') && r === 0) return null;
+  return numberOp(operator, Number(left), r);
 }
 
 function isBigintOrInteger(v: unknown): v is number | bigint {

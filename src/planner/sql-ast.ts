@@ -79,7 +79,9 @@ export type SqlFunctionName =
   | 'lower' | 'upper' | 'trim' | 'length'
   | 'abs' | 'round' | 'floor' | 'ceil' | 'least' | 'greatest'
   | 'year' | 'month' | 'day'
-  | 'count' | 'count_big' | 'sum' | 'min' | 'max';
+  | 'count' | 'count_big' | 'sum' | 'min' | 'max'
+  /** JavaScript `%` on non-integers (SQLite's `%` truncates its operands to integers). */
+  | 'fmod';
 
 /**
  * An abstract function; dialects map names to their spelling. `count`/`count_big` with no

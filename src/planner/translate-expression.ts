@@ -134,6 +134,16 @@ const valueTranslator: ExpressionVisitorTable<TranslatedValue, TranslationContex
     const test = translatePredicate(node.test, ctx, false);
     const whenTrue = translateExpression(node.consequent, ctx);
     const whenFalse = translateExpression(node.alternate, ctx);
+    const families = [familyOfType(whenTrue.type), familyOfType(whenFalse.type)];
+    if (families[0] !== null && families[1] !== null && families[0] !== families[1]) {
+      // SQL's CASE has one result type; JavaScript's ?: does not. Computed on the client it works.
+      throw translationError(
+        `The branches of this ?: have different types (${families[0]} and ${families[1]}); a SQL CASE needs one. ` +
+          'Make both branches the same type, or use the value in a plain select (evaluated on the client).',
+        ctx,
+        node,
+      );
+    }
     return {
       sql: { kind: 'case', whens: [{ when: test, then: whenTrue.sql }], else: whenFalse.sql },
       type: whenTrue.type ?? whenFalse.type,
@@ -186,6 +196,7 @@ function translateBinary(node: BinaryExpression, ctx: TranslationContext): Trans
   if (op === '/' && left.type?.kind === 'bigint' && right.type?.kind === 'bigint') {
     throw translationError('Division of two bigint values truncates in JavaScript; dtde does not translate it. Divide numbers instead.', ctx, node);
   }
+  if (op === '%' && type.kind === 'float') return { sql: sql.fn('fmod', left.sql, right.sql), type, nullable: true };
   return { sql: sql.binary(op, left.sql, right.sql), type, nullable: left.nullable || right.nullable };
 }
 

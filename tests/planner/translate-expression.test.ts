@@ -203,6 +203,13 @@ const cases: Case[] = [
     ids: [1, 4, 7],
   },
   {
+    name: '% on a decimal keeps the fraction, as JavaScript (SQLite % would truncate to integers)',
+    where: (c) => c.price! % 1 > 0.4,
+    sqlite: 'dtde_mod("c"."price", ?) > ?',
+    mssql: '([c].[price] % @p0) > @p1',
+    ids: [1, 5, 7],
+  },
+  {
     name: 'Date getters read UTC, months are 0-based',
     where: (c) => c.createdAt!.getUTCFullYear() === 2024 && c.createdAt!.getMonth() === 1,
     sqlite: 'CAST(strftime(\'%Y\', "c"."createdAt") AS INTEGER) = ? AND CAST(strftime(\'%m\', "c"."createdAt") AS INTEGER) - 1 = ?',

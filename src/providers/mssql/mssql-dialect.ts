@@ -174,6 +174,9 @@ export class MssqlDialect extends SqlRenderer {
       case 'month':
       case 'day':
         return `${node.name.toUpperCase()}(${a})`;
+      case 'fmod':
+        // T-SQL's % keeps the fraction for decimal operands, as JavaScript does.
+        return `(${args[0]} % ${args[1]})`;
       case 'count':
       case 'count_big':
         return `${node.name.toUpperCase()}(${args.length === 0 ? '*' : `${node.distinct ? 'DISTINCT ' : ''}${a}`})`;

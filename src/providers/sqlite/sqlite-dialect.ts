@@ -157,6 +157,8 @@ export class SqliteDialect extends SqlRenderer {
       case 'length':
         // JavaScript semantics, registered on every connection (sqlite-js-functions.ts).
         return `dtde_${node.name}(${a})`;
+      case 'fmod':
+        return `dtde_mod(${args.join(', ')})`;
       case 'abs':
       case 'floor':
       case 'ceil':
