@@ -3,7 +3,7 @@
 // Context, sets and configuration
 export { DtdeContext } from './context/dtde-context.js';
 export { DbSet } from './context/db-set.js';
-export type { DtdeContextOptions } from './metadata/context-options.js';
+export type { DtdeContextOptions, ResolvedContextOptions } from './metadata/context-options.js';
 export { ModelBuilder, type ModelBuilderOptions } from './metadata/model-builder.js';
 export { EntityTypeBuilder, type ShardByOptions, type ValueShardKey, type HashShardKey } from './metadata/entity-type-builder.js';
 export { PropertyBuilder } from './metadata/property-builder.js';
@@ -63,5 +63,5 @@ export { DtdeRoutingError } from './errors/dtde-routing-error.js';
 export { DtdeShardError } from './errors/dtde-shard-error.js';
 export { DtdeInvalidOperationError } from './errors/dtde-invalid-operation-error.js';
 export { DtdeTimeoutError } from './errors/dtde-timeout-error.js';
-export { DtdeDatabaseError } from './errors/dtde-database-error.js';
+export { DtdeDatabaseError, type DatabaseErrorReason } from './errors/dtde-database-error.js';
 export { DtdeValidationError } from './errors/dtde-validation-error.js';
