@@ -143,8 +143,8 @@ function shardFailure(
   const committed = Object.entries(perShard).filter(([, n]) => n > 0).map(([id, n]) => `${id}: ${n}`);
   const reason = cause instanceof Error ? cause.message : String(cause);
   return new DtdeShardError(
-    `${label}: writing ${rowCount} rows of the batch starting at row ${firstIndex} to shard '${target.shard.qualifiedId}' (table ${target.table.name}) failed, ` +
-      `so that shard's transaction was rolled back. bulkLoad is atomic per shard, not across shards: ${rowsLoaded} rows committed earlier stay written` +
+    `${label}: writing ${rowCount} ${rowCount === 1 ? 'row' : 'rows'} of the batch starting at row ${firstIndex} to shard '${target.shard.qualifiedId}' (table ${target.table.name}) failed, ` +
+      `so that shard's transaction was rolled back. bulkLoad is atomic per shard, not across shards: ${rowsLoaded} ${rowsLoaded === 1 ? 'row' : 'rows'} committed earlier stay written` +
       `${committed.length > 0 ? ` (${committed.join(', ')})` : ''}. Fix the cause and load the remaining rows, or start over with ensureDeleted/ensureCreated. Cause: ${reason}`,
     { shardId: target.shard.qualifiedId, sql: cause instanceof DtdeDatabaseError ? cause.sql : undefined, cause },
   );
