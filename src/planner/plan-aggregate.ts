@@ -6,7 +6,7 @@ import { composeOverProjection } from './compose-over-projection.js';
 import type { AggregateMergePlan } from './merge-plan.js';
 import { rowAlias, translateFilters } from './plan-rows.js';
 import type { QueryShape } from './query-shape.js';
-import { type SelectItem, type SqlExpr, type SqlType, sql } from './sql-ast.js';
+import { type SelectItem, type SqlExpr, type SqlType, sql, sumOf } from './sql-ast.js';
 import { translateSelector, translateWhere } from './translate-expression.js';
 
 export type AggregateTerminal = Extract<TerminalOperation, { kind: 'count' | 'any' | 'all' | 'sum' | 'min' | 'max' | 'average' }>;
@@ -65,7 +65,7 @@ export function planAggregate(shape: QueryShape, terminal: AggregateTerminal, en
       const count = { expr: sql.fn('count_big'), alias: 'rows' };
       if (terminal.kind === 'sum') {
         return {
-          columns: [{ expr: sql.fn('sum', value.sql), alias: 's' }],
+          columns: [{ expr: sumOf(value), alias: 's' }],
           where,
           limit: null,
           fieldTypes: value.type ? { s: value.type } : {},
@@ -74,7 +74,7 @@ export function planAggregate(shape: QueryShape, terminal: AggregateTerminal, en
       }
       if (terminal.kind === 'average') {
         return {
-          columns: [{ expr: sql.fn('sum', value.sql), alias: 's' }, { expr: sql.fn('count_big', value.sql), alias: 'c' }, count],
+          columns: [{ expr: sumOf(value), alias: 's' }, { expr: sql.fn('count_big', value.sql), alias: 'c' }, count],
           where,
           limit: null,
           fieldTypes: value.type ? { s: value.type } : {},

@@ -9,7 +9,7 @@ import type { GroupAggregate, GroupByMergePlan } from './merge-plan.js';
 import { rowAlias, translateFilters } from './plan-rows.js';
 import type { GroupShape, QueryShape } from './query-shape.js';
 import type { RowFinish } from './shard-query-plan.js';
-import { type SelectItem, type SqlExpr, type SqlType, sql } from './sql-ast.js';
+import { type SelectItem, type SqlExpr, type SqlType, sql, sumOf } from './sql-ast.js';
 import { translateExpression, translateSelector } from './translate-expression.js';
 
 export interface GroupQueryParts {
@@ -69,7 +69,7 @@ export function planGroup(shape: QueryShape, group: GroupShape, entity: EntityMo
     };
     switch (method) {
       case 'sum':
-        columns.push({ expr: sql.fn('sum', value.sql), alias: partial });
+        columns.push({ expr: sumOf(value), alias: partial });
         typed(partial);
         return { op: 'sum', sumField: partial, output };
       case 'min':
@@ -78,7 +78,7 @@ export function planGroup(shape: QueryShape, group: GroupShape, entity: EntityMo
         typed(partial);
         return { op: method, valueField: partial, output };
       case 'average':
-        columns.push({ expr: sql.fn('sum', value.sql), alias: `${partial}s` });
+        columns.push({ expr: sumOf(value), alias: `${partial}s` });
         columns.push({ expr: sql.fn('count_big', value.sql), alias: `${partial}c` });
         typed(`${partial}s`);
         return { op: 'average', sumField: `${partial}s`, countField: `${partial}c`, output };

@@ -81,7 +81,9 @@ export type SqlFunctionName =
   | 'year' | 'month' | 'day'
   | 'count' | 'count_big' | 'sum' | 'min' | 'max'
   /** JavaScript `%` on non-integers (SQLite's `%` truncates its operands to integers). */
-  | 'fmod';
+  | 'fmod'
+  /** SUM of 32-bit integers in 64 bits (T-SQL's SUM of an int is an int and overflows). */
+  | 'sum_bigint';
 
 /**
  * An abstract function; dialects map names to their spelling. `count`/`count_big` with no
@@ -205,6 +207,11 @@ export function selectStatement(
 }
 
 /** Small constructors so translators and tests read like the SQL they build. */
+/** SUM of a translated value: int sums are widened to 64 bits, which T-SQL does not do by itself. */
+export function sumOf(value: { readonly sql: SqlExpr; readonly type: SqlType | null }): FunctionCallExpr {
+  return { kind: 'function', name: value.type?.kind === 'int' ? 'sum_bigint' : 'sum', args: [value.sql] };
+}
+
 export const sql = {
   column: (table: string | null, name: string): ColumnRef => ({ kind: 'column', table, name }),
   param: (value: unknown, type: SqlType | null = null): ParamExpr => ({ kind: 'param', value, type }),

@@ -174,6 +174,8 @@ export class MssqlDialect extends SqlRenderer {
       case 'month':
       case 'day':
         return `${node.name.toUpperCase()}(${a})`;
+      case 'sum_bigint':
+        return `SUM(CAST(${args[0]} AS bigint))`;
       case 'fmod':
         // T-SQL's % keeps the fraction for decimal operands, as JavaScript does.
         return `(${args[0]} % ${args[1]})`;

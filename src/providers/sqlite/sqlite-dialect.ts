@@ -159,6 +159,8 @@ export class SqliteDialect extends SqlRenderer {
         return `dtde_${node.name}(${a})`;
       case 'fmod':
         return `dtde_mod(${args.join(', ')})`;
+      case 'sum_bigint':
+        return `SUM(${a})`; // SQLite integers are 64-bit already
       case 'abs':
       case 'floor':
       case 'ceil':
