@@ -104,7 +104,8 @@ export function parseLambdaCall(
   const rule = METHODS.get(name);
   if (rule === undefined) {
     throw error(
-      `\`.${name}()\` is not a supported method in a dtde lambda. Supported calls: ${SUPPORTED_CALLS}.`,
+      `\`.${name}()\` is not a supported method in a dtde lambda. Supported calls: ${SUPPORTED_CALLS}. ` +
+        'Compute other values before the query and pass them through params: .where((c, p) => c.code === p.code, { code })',
       callee.property,
     );
   }

@@ -65,7 +65,13 @@ export function routeEntity(entity: EntityModel, layout: ShardLayout, row: objec
       if (kv === null || !matchesDomain(kv, domain)) throw fail(key, `${keyText}, which is not a ${domain} value`, wrongType);
       const found = shards.find((s) => valueShardMatches(s.id, valueShardId(kv), sharding.caseSensitive));
       if (found) return found;
-      throw fail(key, keyText, `Add a shard '${valueShardId(kv)}' to the shard layout, or fix the row.`);
+      const wanted = valueShardId(kv);
+      // A shard that differs only in case is the likely intent: say so rather than suggest a new shard.
+      const nearly = shards.find((s) => s.id.toLowerCase() === wanted.toLowerCase());
+      const fix = nearly
+        ? `The shard '${nearly.id}' differs only in case: fix the row's value, or configure shardBy(..., { caseSensitive: false }).`
+        : `Add a shard '${wanted}' to the shard layout, or fix the row.`;
+      throw fail(key, keyText, fix);
     }
     case 'date': {
       if (!(key instanceof Date) || Number.isNaN(key.getTime())) {

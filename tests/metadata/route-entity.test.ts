@@ -31,14 +31,18 @@ describe('routeEntity', () => {
     expect(routeEntity(customers, regions, { id: 1, region: 'US' })).toBe(entityShards(customers, regions)[1]);
   });
 
-  it('value: names the entity, key and existing shards when no shard holds the key', () => {
+  it('value: names the entity, key and existing shards when no shard holds the key (and a shard differing only in case)', () => {
     const e = routingError(() => routeEntity(customers, regions, { id: 1, region: 'eu' }));
     expect(e.message).toBe(
-      `Cannot route Customer with region = "eu"; shards that exist: EU, US. Add a shard 'eu' to the shard layout, or fix the row.`,
+      `Cannot route Customer with region = "eu"; shards that exist: EU, US. The shard 'EU' differs only in case: fix the row's value, or configure shardBy(..., { caseSensitive: false }).`,
     );
     expect(e.entity).toBe('Customer');
     expect(e.keyValue).toBe('eu');
     expect(e.availableShards).toEqual(['EU', 'US']);
+    const other = routingError(() => routeEntity(customers, regions, { id: 1, region: 'APAC' }));
+    expect(other.message).toBe(
+      `Cannot route Customer with region = "APAC"; shards that exist: EU, US. Add a shard 'APAC' to the shard layout, or fix the row.`,
+    );
   });
 
   it('value: a null key is refused with the fix', () => {
