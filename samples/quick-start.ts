@@ -107,7 +107,7 @@ async function show<R>(title: string, query: () => Promise<R>, format: (r: R) =>
   try {
     const result = await query();
     const total = performance.now() - started;
-    console.log(`\n▶ ${title}  (${total.toFixed(1)} ms, ${shards.length} shard commands)`);
+    console.log(`\n▶ ${title}  (${total.toFixed(1)} ms, ${shards.length} shard command${shards.length === 1 ? "" : "s"})`);
     for (const s of shards) console.log(`    shard ${s.shardId.padEnd(12)} ${s.durationMs.toFixed(1).padStart(7)} ms  ${String(s.rowCount).padStart(6)} rows`);
     console.log(`    → ${format(result)}`);
   } finally {
