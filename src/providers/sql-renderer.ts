@@ -18,6 +18,8 @@ import type { BoundParameter, Dialect, RenderedSql } from './dialect.js';
 /** The parameters collected while one statement is rendered, in text order. */
 export class RenderState {
   readonly parameters: BoundParameter[] = [];
+  /** Names already given to parameter nodes, for dialects whose parameters are named. */
+  readonly names = new Map<ParamExpr, string>();
 }
 
 // Binding strength, loosest first. A child binding looser than its parent gets parentheses.

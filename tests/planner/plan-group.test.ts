@@ -3,6 +3,7 @@
 // anything after it run on the client. Orders are sharded by year into Orders_2023 / _2024 / _2025.
 import { describe, expect, it } from 'vitest';
 import { ALL_YEARS, type ShapeCase, expectShape, orders, rowsPlanOf } from './plan-fixtures.js';
+import { parseTsql } from './translate-fixtures.js';
 
 const cases: ShapeCase[] = [
   {
@@ -117,5 +118,19 @@ describe('planQuery groupBy, SQLite and SQL Server side by side', () => {
   it('a scalar key has no key names (g.key is the single key field)', () => {
     const plan = rowsPlanOf(orders.groupBy((o) => o.status).select((g) => ({ s: g.key, n: g.count() })));
     expect(plan.finish).toMatchObject({ kind: 'group', keyFields: ['__g0'], keyNames: null });
+  });
+});
+
+describe('group keys that read params', () => {
+  it('keep one T-SQL parameter name in SELECT and GROUP BY, which SQL Server matches by text', async () => {
+    const q = orders
+      .groupBy((o, p) => Math.floor(o.total / p.step), { step: 100 })
+      .select((g) => ({ bucket: g.key, n: g.count() }));
+    const [command] = q.explain({ dialect: 'mssql' }).commands;
+    expect(command.sql).toBe(
+      'SELECT FLOOR(CAST([o].[total] AS float) / @p0) AS [__g0], COUNT_BIG(*) AS [__p0] FROM [Orders_2023] AS [o] GROUP BY FLOOR(CAST([o].[total] AS float) / @p0)',
+    );
+    expect(command.parameters).toEqual([100]);
+    await parseTsql(command.sql); // throws on a grammar error
   });
 });

@@ -134,8 +134,13 @@ export class MssqlDialect extends SqlRenderer {
   }
 
   protected placeholder(param: ParamExpr, state: RenderState): string {
+    // The same parameter node rendered twice (a group key in SELECT and in GROUP BY) keeps one
+    // name: SQL Server matches GROUP BY expressions by text, and @p0 vs @p1 would not match.
+    const known = state.names.get(param);
+    if (known !== undefined) return known;
     const name = `@p${state.parameters.length}`;
     state.parameters.push({ name, value: this.toDbValue(param.value, param.type), sqlType: mssqlParameterType(param) });
+    state.names.set(param, name);
     return name;
   }
 
