@@ -51,7 +51,11 @@ export class EntityTypeBuilder<T> {
     this.#maxIdentifierLength = maxIdentifierLength;
   }
 
-  /** The table (and optional schema). Defaults to the class name in the context's default schema. */
+  /**
+   * The table (and optional schema). Defaults to the class name in the context's default schema.
+   *
+   * @example e.toTable('Orders', 'sales'); // sales.Orders
+   */
   toTable(name: string, schema?: string): this {
     const path = `${this.#name}.toTable`;
     const hint = typeof name === 'string' && name.includes('.') ? "; pass the schema as the second argument: toTable('Orders', 'dbo')" : '';
@@ -62,13 +66,22 @@ export class EntityTypeBuilder<T> {
     return this;
   }
 
-  /** The primary key: `key(c => c.id)`, or composite `key(c => [c.tenantId, c.id])`. */
+  /**
+   * The primary key, also the final tie-breaker when shards' ordered answers are merged.
+   *
+   * @example e.key(c => [c.tenantId, c.id]); // composite; key(c => c.id) for one column
+   */
   key(selector: (row: T) => unknown): this {
     this.#key = Object.freeze(this.#members(selector, 'key', 'many'));
     return this;
   }
 
-  /** Configures a property; calling it again for the same property returns the same builder. */
+  /**
+   * Configures a property; calling it again for the same property returns the same builder. Every
+   * mapped property needs a column type (`int()`, `string()`, ...).
+   *
+   * @example e.property(c => c.name).string(200);
+   */
   property(selector: (row: T) => unknown): PropertyBuilder {
     const [name] = this.#members(selector, 'property', 'one');
     let builder = this.#properties.get(name!);
@@ -79,7 +92,12 @@ export class EntityTypeBuilder<T> {
     return builder;
   }
 
-  /** Shards by the property's value: each shard id is a value (`shardBy(c => c.region)` -> shards `EU`, `US`). */
+  /**
+   * Shards by the property's value: each shard id is a value (`shardBy(c => c.region)` -> shards
+   * `EU`, `US`). An entity takes one sharding call.
+   *
+   * @example e.shardBy(c => c.region, { caseSensitive: false }).withStorageMode('tables');
+   */
   shardBy(selector: (row: T) => ValueShardKey, options: ShardByOptions = {}): ShardingBuilder {
     const [property] = this.#members(selector, 'shardBy', 'one');
     const caseSensitive = options.caseSensitive ?? true;
@@ -89,7 +107,12 @@ export class EntityTypeBuilder<T> {
     return this.#setSharding('shardBy', { strategy: 'value', property: property!, caseSensitive });
   }
 
-  /** Shards by a date property in UTC intervals; shard ids are `2024`, `2024Q2`, `2024-06` or `2024-06-15`. */
+  /**
+   * Shards by a date property in UTC intervals; shard ids are `2024`, `2024Q2`, `2024-06` or
+   * `2024-06-15` for `'year'`, `'quarter'`, `'month'` or `'day'`.
+   *
+   * @example e.shardByDate(o => o.orderDate, 'year').useShardGroup('years');
+   */
   shardByDate(selector: (row: T) => Date, interval: DateInterval): ShardingBuilder {
     const [property] = this.#members(selector, 'shardByDate', 'one');
     if (!DATE_INTERVALS.includes(interval)) {
@@ -101,6 +124,8 @@ export class EntityTypeBuilder<T> {
   /**
    * Shards by a stable hash of the property into `shardCount` buckets; bucket `i` is the `i`-th
    * shard of the entity's group in declaration order, so the group must hold exactly `shardCount` shards.
+   *
+   * @example e.shardByHash(c => c.id, 4); // with shards: s => s.addShards('h0', 'h1', 'h2', 'h3')
    */
   shardByHash(selector: (row: T) => HashShardKey, shardCount: number): ShardingBuilder {
     const [property] = this.#members(selector, 'shardByHash', 'one');
@@ -110,7 +135,12 @@ export class EntityTypeBuilder<T> {
     return this.#setSharding('shardByHash', { strategy: 'hash', property: property!, shardCount });
   }
 
-  /** Pre-existing tables, each holding the rows its predicate accepts. dtde never creates or alters them. */
+  /**
+   * Pre-existing tables, each holding the rows its predicate accepts, in the context's database.
+   * dtde never creates or alters them.
+   *
+   * @example e.useManualSharding(m => m.addTable('dbo.Orders_Old', (o, p) => o.orderDate < p.cut, { cut }));
+   */
   useManualSharding(configure: (m: ManualShardingBuilder<T>) => ManualShardingBuilder<T> | void): ShardingBuilder {
     const manual = new ManualShardingBuilder<T>(this.#name, this.#maxIdentifierLength);
     configure(manual);
@@ -120,6 +150,8 @@ export class EntityTypeBuilder<T> {
   /**
    * Marks the entity as temporal: each row is valid from `validFrom` (inclusive) to `validTo`
    * (exclusive; null while current). `validTo` must be configured `nullable()`.
+   *
+   * @example e.hasTemporalValidity(p => p.validFrom, p => p.validTo);
    */
   hasTemporalValidity(validFrom: (row: T) => Date, validTo: (row: T) => Date | null | undefined): this {
     const [from] = this.#members(validFrom, 'hasTemporalValidity', 'one');

@@ -31,6 +31,12 @@ export class ModelBuilder {
     this.#maxIdentifierLength = options.maxIdentifierLength ?? DEFAULT_MAX_IDENTIFIER_LENGTH;
   }
 
+  /**
+   * Configures the entity class `entity` through `configure`; a second call for the same class
+   * continues the same configuration. Returns the builder, so calls chain.
+   *
+   * @example mb.entity(Customer, e => { e.key(c => c.id); e.property(c => c.id).int(); });
+   */
   entity<T>(entity: EntityClass<T>, configure: (e: EntityTypeBuilder<T>) => void): this {
     if (typeof entity !== 'function') {
       throw new DtdeConfigurationError(`ModelBuilder.entity: expected an entity class, got ${entity === null ? 'null' : typeof entity}.`, {

@@ -28,17 +28,33 @@ export class PropertyBuilder {
     this.#maxIdentifierLength = maxIdentifierLength;
   }
 
-  /** 32-bit integer. */
+  /**
+   * A 32-bit integer (`number`); `bulkLoad` refuses values outside that range.
+   * SQLite column: `INTEGER`; SQL Server: `int`.
+   *
+   * @example e.property(c => c.id).int();
+   */
   int(): this {
     return this.#setType({ kind: 'int' });
   }
 
-  /** 64-bit integer; read back as `bigint` when the value does not fit a JavaScript number exactly. */
+  /**
+   * A 64-bit integer, written from a `bigint` or a safe-integer `number` and always read back as a
+   * JavaScript `bigint`. SQLite column: `INTEGER`; SQL Server: `bigint`.
+   *
+   * @example e.property(o => o.sequence).bigint();
+   */
   bigint(): this {
     return this.#setType({ kind: 'bigint' });
   }
 
-  /** Exact decimal with `precision` digits, `scale` of them after the point (1 <= precision <= 38, 0 <= scale <= precision). */
+  /**
+   * A decimal `number` with `precision` digits, `scale` of them after the point (1 <= precision <= 38,
+   * 0 <= scale <= precision). SQLite column: `REAL` (floating point, so sums are not exact);
+   * SQL Server: `decimal(precision,scale)`.
+   *
+   * @example e.property(o => o.total).decimal(18, 2);
+   */
   decimal(precision: number, scale: number): this {
     if (!Number.isInteger(precision) || precision < 1 || precision > 38) {
       throw this.#error(`decimal(${precision}, ${scale}): precision must be an integer from 1 to 38`);
@@ -49,7 +65,13 @@ export class PropertyBuilder {
     return this.#setType({ kind: 'decimal', precision, scale });
   }
 
-  /** Text, at most `maxLength` characters when given (unbounded otherwise). */
+  /**
+   * Text, at most `maxLength` characters when given (unbounded otherwise; `bulkLoad` checks the
+   * length). SQLite column: `TEXT`; SQL Server: `nvarchar(maxLength)`, or `nvarchar(max)` when
+   * omitted or over 4000.
+   *
+   * @example e.property(c => c.region).string(8);
+   */
   string(maxLength?: number): this {
     if (maxLength === undefined) return this.#setType({ kind: 'string' });
     if (!Number.isInteger(maxLength) || maxLength < 1) {
@@ -58,32 +80,64 @@ export class PropertyBuilder {
     return this.#setType({ kind: 'string', maxLength });
   }
 
+  /**
+   * A `boolean`. SQLite column: `INTEGER` holding 0 or 1; SQL Server: `bit`.
+   *
+   * @example e.property(c => c.active).boolean();
+   */
   boolean(): this {
     return this.#setType({ kind: 'boolean' });
   }
 
-  /** A UTC instant, read and written as a JavaScript `Date`. */
+  /**
+   * A UTC instant, read and written as a JavaScript `Date`. SQLite column: `TEXT` holding ISO-8601
+   * UTC (`2024-06-15T08:30:00.000Z`); SQL Server: `datetime2(7)`.
+   *
+   * @example e.property(c => c.createdAt).dateTime();
+   */
   dateTime(): this {
     return this.#setType({ kind: 'dateTime' });
   }
 
+  /**
+   * A UUID held as a `string` such as `'0f8fad5b-d9cb-469f-a165-70867728950e'`. SQLite column:
+   * `TEXT`, stored as given; SQL Server: `uniqueidentifier`, read back in lower case.
+   *
+   * @example e.property(c => c.externalId).uuid();
+   */
   uuid(): this {
     return this.#setType({ kind: 'uuid' });
   }
 
-  /** The column accepts null (properties are required by default). */
+  /**
+   * The column accepts null (`NULL` instead of `NOT NULL`); properties are required by default, and
+   * `nullable(false)` makes one required again.
+   *
+   * @example e.property(c => c.note).string(500).nullable();
+   */
   nullable(nullable = true): this {
     this.#nullable = nullable;
     return this;
   }
 
-  /** The SQL column name, when it differs from the property name. */
+  /**
+   * The SQL column name, when it differs from the property name. It must be ASCII letters, digits
+   * and underscore, within the identifier length limit; otherwise this throws `DtdeConfigurationError`.
+   *
+   * @example e.property(c => c.createdAt).dateTime().column('CreatedAt');
+   */
   column(name: string): this {
     this.#column = validateIdentifier(name, 'column name', this.#path, this.#maxIdentifierLength);
     return this;
   }
 
-  /** The database generates the value (identity); inserts never write it. */
+  /**
+   * The database generates the value (identity), so inserts never write it; `generated(false)`
+   * undoes it. SQLite column: `INTEGER NOT NULL PRIMARY KEY AUTOINCREMENT`, so there it must be the
+   * whole primary key; SQL Server: the mapped type with `IDENTITY(1,1)`.
+   *
+   * @example e.property(c => c.id).int().generated();
+   */
   generated(generated = true): this {
     this.#generated = generated;
     return this;

@@ -31,8 +31,11 @@ export class ShardGroupBuilder {
   }
 
   /**
-   * `addShard('EU')`: a `{Table}_EU` table in the context's database.
-   * `addShard('EU', { file: 'eu.db' })`: database mode, the entity's own table in that database.
+   * Declares one shard: in the context's database without a connection, in that database with one.
+   * Its table follows the entity's storage mode: `'tables'` gives a `{Table}_{ShardId}` table
+   * (`Customers_EU`), `'databases'` the entity's own table, which needs a connection.
+   *
+   * @example s.addShard('EU').addShard('US', { file: 'us.db' });
    */
   addShard(id: string, connection?: ConnectionRef): this {
     const shard = connection === undefined
@@ -42,20 +45,36 @@ export class ShardGroupBuilder {
     return this;
   }
 
-  /** Several `addShard(id)` at once: tables in the context's database. */
+  /**
+   * Declares several shards without a connection at once, as `addShard(id)` each: they live in the
+   * context's database, so they suit `'tables'` storage.
+   *
+   * @example s.addShards('EU', 'US', 'APAC');
+   */
   addShards(...ids: string[]): this {
     this.#lastAdded = ids.map((id) => this.#declare(id, 'table', null));
     return this;
   }
 
-  /** Mixed placement: a `{Table}_{ShardId}` table that lives in another database or server. */
+  /**
+   * Mixed placement: a table named by the entity's table pattern (`{Table}_{ShardId}` by default)
+   * that lives in the given database or server, whatever the entity's storage mode.
+   *
+   * @example s.addTableShardInDatabase('LATAM', { file: 'latam.db' }); // Customers_LATAM in latam.db
+   */
   addTableShardInDatabase(id: string, connection: ConnectionRef): this {
     const shard = this.#declare(id, 'tableInDatabase', checkConnection(connection, this.#path(id)));
     this.#lastAdded = [shard];
     return this;
   }
 
-  /** Marks the shards added by the previous call as read-only (queries only, no writes). */
+  /**
+   * Marks the shards added by the previous call as read-only: queries still read them, but
+   * `bulkLoad` refuses rows routed to them. Throws `DtdeConfigurationError` when the previous call
+   * added no shard.
+   *
+   * @example s.addShards('2020', '2021').readOnly().addShard('2025');
+   */
   readOnly(): this {
     if (this.#lastAdded.length === 0) {
       throw new DtdeConfigurationError(

@@ -44,6 +44,15 @@ export class ShardingBuilder {
     this.#storageMode = draft.strategy === 'manual' ? 'manual' : 'tables';
   }
 
+  /**
+   * Where the shards' rows live: `'tables'` (default) puts a pattern-named table per shard in the
+   * shard's database; `'databases'` puts the entity's own table in each shard's database, so every
+   * shard needs a connection (shards from `addTableShardInDatabase` keep the pattern). `'manual'`
+   * is accepted only after `useManualSharding`, the other two only after the other strategies;
+   * anything else throws `DtdeConfigurationError`.
+   *
+   * @example e.shardByDate(o => o.orderDate, 'year').withStorageMode('databases');
+   */
   withStorageMode(mode: StorageMode): this {
     const path = `${this.#path}.withStorageMode`;
     if (!STORAGE_MODES.includes(mode)) {
@@ -69,6 +78,9 @@ export class ShardingBuilder {
    * The shard table name pattern of `tables` storage and of shards declared with
    * `addTableShardInDatabase`. Placeholders: `{Table}` (the entity's table name) and `{ShardId}`
    * (the shard id with unsafe characters removed); the rest must be letters, digits or underscore.
+   * `{ShardId}` is required. Not available with `useManualSharding`.
+   *
+   * @example e.shardBy(c => c.region).withTablePattern('{Table}Shard{ShardId}'); // CustomersShardEU
    */
   withTablePattern(pattern: string): this {
     const path = `${this.#path}.withTablePattern`;
@@ -79,7 +91,12 @@ export class ShardingBuilder {
     return this;
   }
 
-  /** Uses the shards of the named group (declared with `addShardGroup(name, ...)`) instead of the default group. */
+  /**
+   * Uses the shards of the named group (declared with `addShardGroup(name, ...)`) instead of the
+   * default group. Not available with `useManualSharding`.
+   *
+   * @example e.shardByDate(o => o.orderDate, 'year').useShardGroup('years');
+   */
   useShardGroup(name: string): this {
     const path = `${this.#path}.useShardGroup`;
     if (this.#draft.strategy === 'manual') {

@@ -14,7 +14,7 @@ import { ShardGroupBuilder } from './shard-group-builder.js';
  * new ShopContext({
  *   shards: s => s
  *     .addShards('EU', 'US')
- *     .addShard('APAC', { file: 'apac.db' })                // same table, other database
+ *     .addShard('APAC', { file: 'apac.db' })                // in apac.db, named as the storage mode says
  *     .addTableShardInDatabase('LATAM', { file: 'la.db' })  // Customers_LATAM in la.db
  *     .addShardGroup('years', g => g.addShards('2023').readOnly().addShards('2024', '2025')),
  * });
@@ -27,7 +27,12 @@ export class ShardsBuilder extends ShardGroupBuilder {
     super(DEFAULT_SHARD_GROUP);
   }
 
-  /** Declares a named group of shards, used by entities through `useShardGroup(name)`. */
+  /**
+   * Declares a named group of shards, used by entities through `useShardGroup(name)`; its shards
+   * are known as `name::id`. Each name may be declared once, and not as `'default'`.
+   *
+   * @example s.addShardGroup('years', g => g.addShard('2024', { file: 'orders-2024.db' }));
+   */
   addShardGroup(name: string, configure: (g: ShardGroupBuilder) => ShardGroupBuilder | void): this {
     const path = `shards.${String(name)}`;
     validateGroupName(name, path);
@@ -51,21 +56,44 @@ export class ShardsBuilder extends ShardGroupBuilder {
     return this;
   }
 
+  /**
+   * Declares one shard of the default group, in the context's database or, with a connection, in
+   * that one; see `ShardGroupBuilder.addShard`.
+   *
+   * @example s.addShard('US', { file: 'us.db' });
+   */
   override addShard(id: string, connection?: ConnectionRef): this {
     this.#lastGroup = null;
     return super.addShard(id, connection);
   }
 
+  /**
+   * Declares several shards of the default group, all in the context's database.
+   *
+   * @example s.addShards('EU', 'US', 'APAC');
+   */
   override addShards(...ids: string[]): this {
     this.#lastGroup = null;
     return super.addShards(...ids);
   }
 
+  /**
+   * Declares a default-group shard whose pattern-named table (`Customers_LATAM`) lives in another
+   * database, whatever the entity's storage mode.
+   *
+   * @example s.addTableShardInDatabase('LATAM', { file: 'latam.db' });
+   */
   override addTableShardInDatabase(id: string, connection: ConnectionRef): this {
     this.#lastGroup = null;
     return super.addTableShardInDatabase(id, connection);
   }
 
+  /**
+   * Marks what the previous call added as read-only (queried, but refused by `bulkLoad`): its
+   * shard or shards, or every shard of the group when it was `addShardGroup`.
+   *
+   * @example s.addShardGroup('archive', g => g.addShards('2019', '2020')).readOnly();
+   */
   override readOnly(): this {
     if (this.#lastGroup === null) return super.readOnly();
     this.#lastGroup.markAllReadOnly();
