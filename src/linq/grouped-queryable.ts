@@ -23,8 +23,20 @@ export class GroupedQueryable<K, T> {
     this.#executor = executor;
   }
 
-  /** Turn each group into a row. */
+  /**
+   * Turn each group into a row from its key and aggregates. Across shards every aggregate is
+   * computed from exact partials (average as sum over count), then this selector runs per group.
+   *
+   * @example
+   * .select(g => ({ region: g.key, n: g.count(), avg: g.average(c => c.score) }))
+   */
   select<U>(selector: (group: Grouping<K, T>) => U): Queryable<U>;
+  /**
+   * The same, reading outside values through the params object.
+   *
+   * @example
+   * .select((g, p) => ({ region: g.key, over: g.sum(c => c.score) > p.limit }), { limit: 1000 })
+   */
   select<U, P extends QueryParams>(selector: (group: Grouping<K, T>, p: P) => U, params: P): Queryable<U>;
   select<U>(selector: AnyLambda, params?: QueryParams): Queryable<U> {
     const operators = [...this.#query.operators, { kind: 'select' as const, selector: bindLambda('select', selector, params) }];
