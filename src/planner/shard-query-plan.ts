@@ -1,5 +1,5 @@
 import type { QueryOperator, TerminalOperation, BoundLambda } from '../linq/query-expression.js';
-import type { ColumnType, EntityModel, ShardTarget } from '../metadata/model.js';
+import type { EntityModel, ShardTarget } from '../metadata/model.js';
 import type { MergePlan } from './merge-plan.js';
 import type { SelectStatement, SqlType } from './sql-ast.js';
 
@@ -49,10 +49,3 @@ export type RowFinish =
       readonly then: readonly QueryOperator[];
     }
   | { readonly kind: 'none' };
-
-/** The model types of an entity's properties, by property name (row fields of `entity` rows). */
-export function propertyTypes(entity: EntityModel): Record<string, ColumnType> {
-  const types: Record<string, ColumnType> = {};
-  for (const p of entity.properties) types[p.name] = p.type;
-  return types;
-}
