@@ -3,7 +3,7 @@
 // Context, sets and configuration
 export { DtdeContext } from './context/dtde-context.js';
 export { DbSet } from './context/db-set.js';
-export type { DtdeContextOptions, ResolvedContextOptions } from './metadata/context-options.js';
+export type { DtdeContextOptions, ResolvedContextOptions } from './context/context-options.js';
 export { ModelBuilder, type ModelBuilderOptions } from './metadata/model-builder.js';
 export { EntityTypeBuilder, type ShardByOptions, type ValueShardKey, type HashShardKey } from './metadata/entity-type-builder.js';
 export { PropertyBuilder } from './metadata/property-builder.js';
@@ -28,16 +28,16 @@ export type {
 } from './metadata/model.js';
 
 // Queries
-export { Queryable, OrderedQueryable } from './linq/queryable.js';
-export { GroupedQueryable } from './linq/grouped-queryable.js';
-export type { Grouping } from './linq/grouping.js';
-export { asQueryable } from './linq/as-queryable.js';
+export { Queryable, OrderedQueryable } from './linq/query/queryable.js';
+export { GroupedQueryable } from './linq/query/grouped-queryable.js';
+export type { Grouping } from './linq/expression/grouping.js';
+export { asQueryable } from './linq/query/as-queryable.js';
 export type {
   ExecuteOptions,
   QueryExplanation,
   QueryParams,
   QueryStringOptions,
-} from './linq/query-expression.js';
+} from './linq/expression/query-expression.js';
 
 // Providers and loading
 export type { DtdeProvider } from './providers/provider.js';

@@ -1,5 +1,5 @@
 import { DtdeInvalidOperationError } from '../errors/dtde-invalid-operation-error.js';
-import type { ResolvedContextOptions } from '../metadata/context-options.js';
+import type { ResolvedContextOptions } from './context-options.js';
 import type { Model, ShardLayout } from '../metadata/model.js';
 import type { DtdeProvider } from '../providers/provider.js';
 

@@ -1,5 +1,5 @@
-import type { QueryExecutor } from '../linq/query-expression.js';
-import { Queryable } from '../linq/queryable.js';
+import type { QueryExecutor } from '../linq/expression/query-expression.js';
+import { Queryable } from '../linq/query/queryable.js';
 import type { EntityModel } from '../metadata/model.js';
 
 /**

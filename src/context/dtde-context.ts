@@ -1,8 +1,8 @@
 import { DtdeConfigurationError } from '../errors/dtde-configuration-error.js';
 import { DtdeInvalidOperationError } from '../errors/dtde-invalid-operation-error.js';
 import { ShardedQueryExecutor } from '../execution/sharded-query-executor.js';
-import type { QueryExecutor } from '../linq/query-expression.js';
-import { parseContextOptions, type DtdeContextOptions, type ResolvedContextOptions } from '../metadata/context-options.js';
+import type { QueryExecutor } from '../linq/expression/query-expression.js';
+import { parseContextOptions, type DtdeContextOptions, type ResolvedContextOptions } from './context-options.js';
 import { entityModelOf } from '../metadata/entity-model-of.js';
 import type { EntityClass, Model, ShardLayout } from '../metadata/model.js';
 import { ModelBuilder } from '../metadata/model-builder.js';

@@ -1,5 +1,5 @@
 import { DtdeConfigurationError } from '../errors/dtde-configuration-error.js';
-import type { ExecuteOptions, QueryExecutor, QueryExpression, TerminalOperation } from '../linq/query-expression.js';
+import type { ExecuteOptions, QueryExecutor, QueryExpression, TerminalOperation } from '../linq/expression/query-expression.js';
 
 /**
  * The executor of a context without a provider: every execution fails with a

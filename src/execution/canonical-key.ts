@@ -1,4 +1,4 @@
-import type { StringCollation } from '../linq/compare-values.js';
+import type { StringCollation } from '../linq/evaluate/compare-values.js';
 
 /**
  * A string that is equal for two values exactly when the merge must treat them as the same

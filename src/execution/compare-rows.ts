@@ -1,4 +1,4 @@
-import { compareValues } from '../linq/compare-values.js';
+import { compareValues } from '../linq/evaluate/compare-values.js';
 import type { MergeOrderKey, MergeRow } from '../planner/merge-plan.js';
 
 /**

@@ -1,5 +1,5 @@
-import { evaluateLambda } from '../linq/evaluate-expression.js';
-import { applyOperators } from '../linq/apply-operators.js';
+import { evaluateLambda } from '../linq/evaluate/evaluate-expression.js';
+import { applyOperators } from '../linq/evaluate/apply-operators.js';
 import type { EntityModel } from '../metadata/model.js';
 import type { MergeRow } from '../planner/merge-plan.js';
 import type { RowFinish } from '../planner/shard-query-plan.js';

@@ -1,4 +1,4 @@
-import { compareValues } from '../linq/compare-values.js';
+import { compareValues } from '../linq/evaluate/compare-values.js';
 import { DtdeInvalidOperationError } from '../errors/dtde-invalid-operation-error.js';
 import type { EmptyAggregateResult, MergeRow, PartialAggregate } from '../planner/merge-plan.js';
 import { countResult, ExactSum, toCount } from './exact-sum.js';

@@ -6,17 +6,17 @@ import type {
   QueryExpression,
   QueryStringOptions,
   TerminalOperation,
-} from '../linq/query-expression.js';
-import { runTerminal } from '../linq/run-terminal.js';
+} from '../linq/expression/query-expression.js';
+import { runTerminal } from '../linq/evaluate/run-terminal.js';
 import { entityModelOf } from '../metadata/entity-model-of.js';
 import type { EntityModel, Model, ShardLayout, ShardTarget } from '../metadata/model.js';
 import { shardTargets } from '../metadata/shard-targets.js';
 import { isRowsMergePlan, type MergeRow } from '../planner/merge-plan.js';
 import { planQuery } from '../planner/plan-query.js';
 import type { ShardCommandPlan, ShardQueryPlan } from '../planner/shard-query-plan.js';
-import type { SqlType } from '../planner/sql-ast.js';
+import type { SqlType } from '../sql/sql-ast.js';
 import type { DatabaseDriver } from '../providers/database-driver.js';
-import type { Dialect } from '../providers/dialect.js';
+import type { Dialect } from '../sql/dialect.js';
 import { mssqlDialect } from '../providers/mssql/mssql-dialect.js';
 import { sqliteDialect } from '../providers/sqlite/sqlite-dialect.js';
 import { finishRow, finishRows } from './finish-rows.js';

@@ -6,7 +6,7 @@ import { DtdeRoutingError } from '../errors/dtde-routing-error.js';
 import { DtdeShardError } from '../errors/dtde-shard-error.js';
 import { entityModelOf } from '../metadata/entity-model-of.js';
 import type { EntityClass, ShardModel, ShardTarget } from '../metadata/model.js';
-import { routeEntity } from '../metadata/route-entity.js';
+import { routeEntity } from '../routing/route-entity.js';
 import { shardTargets } from '../metadata/shard-targets.js';
 import { entityRowSchema } from './entity-row-schema.js';
 import { insertEntityRows } from './insert-entity-rows.js';

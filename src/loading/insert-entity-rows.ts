@@ -1,7 +1,7 @@
 import type { EntityModel, TableName } from '../metadata/model.js';
-import type { InsertStatement, SqlExpr } from '../planner/sql-ast.js';
+import type { InsertStatement, SqlExpr } from '../sql/sql-ast.js';
 import type { TransactionHandle } from '../providers/database-driver.js';
-import type { Dialect } from '../providers/dialect.js';
+import type { Dialect } from '../sql/dialect.js';
 
 /**
  * Rows per INSERT statement, at most. Larger statements stop paying off in SQLite (parse and bind

@@ -1,5 +1,5 @@
 import { DtdeConfigurationError } from '../errors/dtde-configuration-error.js';
-import { parseMemberLambda } from '../linq/parse-member-lambda.js';
+import { parseMemberLambda } from '../linq/parse/parse-member-lambda.js';
 import { DEFAULT_MAX_IDENTIFIER_LENGTH, validateIdentifier } from './identifier.js';
 import { ManualShardingBuilder } from './manual-sharding-builder.js';
 import type { DateInterval, EntityClass, EntityModel, TableName, TemporalModel } from './model.js';

@@ -1,4 +1,4 @@
-import type { BoundLambda } from '../linq/query-expression.js';
+import type { BoundLambda } from '../linq/expression/query-expression.js';
 
 /**
  * The built model: what `ModelBuilder` produces from `onModelCreating`, read by every later stage

@@ -1,5 +1,5 @@
 import { DtdeConfigurationError } from '../errors/dtde-configuration-error.js';
-import { rowMembers } from '../linq/row-members.js';
+import { rowMembers } from '../linq/expression/row-members.js';
 import type { ColumnType, EntityModel, PropertyModel } from './model.js';
 
 // Column types each strategy can turn into shards. Dates shard by date; decimals never shard.

@@ -1,8 +1,8 @@
 import { DtdeTranslationError } from '../errors/dtde-translation-error.js';
-import type { Expression, LambdaExpression, MemberExpression, ParameterExpression, ParamsMemberExpression } from '../linq/expression.js';
-import { ExpressionTransformer } from '../linq/expression-transformer.js';
-import { formatLambdaCaret } from '../linq/lambda-error.js';
-import type { BoundLambda } from '../linq/query-expression.js';
+import type { Expression, LambdaExpression, MemberExpression, ParameterExpression, ParamsMemberExpression } from '../linq/expression/expression.js';
+import { ExpressionTransformer } from '../linq/expression/expression-transformer.js';
+import { formatLambdaCaret } from '../linq/parse/lambda-error.js';
+import type { BoundLambda } from '../linq/expression/query-expression.js';
 
 /**
  * Rewrites `outer`, a lambda over the output of `projection`, into a lambda over the projection's

@@ -1,4 +1,4 @@
-import type { StringCollation } from '../linq/compare-values.js';
+import type { StringCollation } from '../linq/evaluate/compare-values.js';
 
 /**
  * How the answers of several shard commands combine into one query result. Produced by the

@@ -1,5 +1,5 @@
 import { DtdeTranslationError } from '../errors/dtde-translation-error.js';
-import type { BoundLambda, QueryExpression, QueryOperator } from '../linq/query-expression.js';
+import type { BoundLambda, QueryExpression, QueryOperator } from '../linq/expression/query-expression.js';
 import { composeOverProjection } from './compose-over-projection.js';
 import type { GroupShape, OrderKey, QueryShape } from './query-shape.js';
 

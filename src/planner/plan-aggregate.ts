@@ -1,12 +1,12 @@
 import { DtdeTranslationError } from '../errors/dtde-translation-error.js';
-import type { LambdaExpression } from '../linq/expression.js';
-import type { BoundLambda, TerminalOperation } from '../linq/query-expression.js';
+import type { LambdaExpression } from '../linq/expression/expression.js';
+import type { BoundLambda, TerminalOperation } from '../linq/expression/query-expression.js';
 import type { EntityModel } from '../metadata/model.js';
 import { composeOverProjection } from './compose-over-projection.js';
 import type { AggregateMergePlan } from './merge-plan.js';
 import { rowAlias, translateFilters } from './plan-rows.js';
 import type { QueryShape } from './query-shape.js';
-import { type SelectItem, type SqlExpr, type SqlType, sql, sumOf } from './sql-ast.js';
+import { type SelectItem, type SqlExpr, type SqlType, sql, sumOf } from '../sql/sql-ast.js';
 import { translateSelector, translateWhere } from './translate-expression.js';
 
 export type AggregateTerminal = Extract<TerminalOperation, { kind: 'count' | 'any' | 'all' | 'sum' | 'min' | 'max' | 'average' }>;

@@ -1,15 +1,15 @@
 import { DtdeTranslationError } from '../errors/dtde-translation-error.js';
-import type { CallExpression, Expression, GroupAggregateMethod, LambdaExpression } from '../linq/expression.js';
-import { GROUP_AGGREGATE_METHODS } from '../linq/expression.js';
-import { ExpressionTransformer } from '../linq/expression-transformer.js';
-import { formatLambdaCaret } from '../linq/lambda-error.js';
-import type { BoundLambda } from '../linq/query-expression.js';
+import type { CallExpression, Expression, GroupAggregateMethod, LambdaExpression } from '../linq/expression/expression.js';
+import { GROUP_AGGREGATE_METHODS } from '../linq/expression/expression.js';
+import { ExpressionTransformer } from '../linq/expression/expression-transformer.js';
+import { formatLambdaCaret } from '../linq/parse/lambda-error.js';
+import type { BoundLambda } from '../linq/expression/query-expression.js';
 import type { EntityModel } from '../metadata/model.js';
 import type { GroupAggregate, GroupByMergePlan } from './merge-plan.js';
 import { rowAlias, translateFilters } from './plan-rows.js';
 import type { GroupShape, QueryShape } from './query-shape.js';
 import type { RowFinish } from './shard-query-plan.js';
-import { type SelectItem, type SqlExpr, type SqlType, sql, sumOf } from './sql-ast.js';
+import { type SelectItem, type SqlExpr, type SqlType, sql, sumOf } from '../sql/sql-ast.js';
 import { translateExpression, translateSelector } from './translate-expression.js';
 
 export interface GroupQueryParts {

@@ -1,4 +1,4 @@
-import type { BoundLambda, QueryExpression, TerminalOperation } from '../linq/query-expression.js';
+import type { BoundLambda, QueryExpression, TerminalOperation } from '../linq/expression/query-expression.js';
 import type { EntityModel, ShardLayout, ShardTarget } from '../metadata/model.js';
 import { composeOverProjection } from './compose-over-projection.js';
 import type { MergePlan } from './merge-plan.js';
@@ -7,9 +7,9 @@ import { isAggregateTerminal, planAggregate } from './plan-aggregate.js';
 import { planGroup } from './plan-group.js';
 import { planRowQuery, rowAlias, rowsMergePlan } from './plan-rows.js';
 import type { QueryShape } from './query-shape.js';
-import { resolveShardsForPredicates } from './resolve-shards.js';
+import { resolveShardsForPredicates } from '../routing/resolve-shards.js';
 import type { RowFinish, ShardCommandPlan, ShardQueryPlan } from './shard-query-plan.js';
-import { selectStatement } from './sql-ast.js';
+import { selectStatement } from '../sql/sql-ast.js';
 
 export interface PlanQueryInput {
   readonly query: QueryExpression;

@@ -1,13 +1,13 @@
 import { DtdeTranslationError } from '../errors/dtde-translation-error.js';
-import type { Expression } from '../linq/expression.js';
-import type { BoundLambda } from '../linq/query-expression.js';
+import type { Expression } from '../linq/expression/expression.js';
+import type { BoundLambda } from '../linq/expression/query-expression.js';
 import type { EntityModel } from '../metadata/model.js';
 import type { MergeOrderKey, RowsMergePlan } from './merge-plan.js';
 import type { QueryShape } from './query-shape.js';
 import type { RowFinish } from './shard-query-plan.js';
-import { type OrderItem, type SelectItem, type SqlExpr, type SqlType, sql } from './sql-ast.js';
+import { type OrderItem, type SelectItem, type SqlExpr, type SqlType, sql } from '../sql/sql-ast.js';
 import { translateSelector, translateWhere } from './translate-expression.js';
-import { rowMembers } from '../linq/row-members.js';
+import { rowMembers } from '../linq/expression/row-members.js';
 
 /** The per-shard SELECT of a row query, before it is bound to a shard's table. */
 export interface RowQueryParts {

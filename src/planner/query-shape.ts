@@ -1,4 +1,4 @@
-import type { BoundLambda, QueryOperator } from '../linq/query-expression.js';
+import type { BoundLambda, QueryOperator } from '../linq/expression/query-expression.js';
 
 /**
  * A query chain normalised into the one shape the planner can send to shards exactly:

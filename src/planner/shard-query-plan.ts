@@ -1,7 +1,7 @@
-import type { QueryOperator, TerminalOperation, BoundLambda } from '../linq/query-expression.js';
+import type { QueryOperator, TerminalOperation, BoundLambda } from '../linq/expression/query-expression.js';
 import type { EntityModel, ShardTarget } from '../metadata/model.js';
 import type { MergePlan } from './merge-plan.js';
-import type { SelectStatement, SqlType } from './sql-ast.js';
+import type { SelectStatement, SqlType } from '../sql/sql-ast.js';
 
 /**
  * What the planner decided for one query: one SQL statement per target shard, how their answers

@@ -1,8 +1,8 @@
-import type { BinaryExpression, CallExpression, Expression } from '../linq/expression.js';
-import { type ExpressionVisitorTable, visitExpression } from '../linq/expression-visitor.js';
-import type { BoundLambda } from '../linq/query-expression.js';
+import type { BinaryExpression, CallExpression, Expression } from '../linq/expression/expression.js';
+import { type ExpressionVisitorTable, visitExpression } from '../linq/expression/expression-visitor.js';
+import type { BoundLambda } from '../linq/expression/query-expression.js';
 import type { EntityModel } from '../metadata/model.js';
-import { type SqlExpr, type SqlType, sql } from './sql-ast.js';
+import { type SqlExpr, type SqlType, sql } from '../sql/sql-ast.js';
 import { booleanValue, translatePredicate } from './translate-predicate.js';
 import {
   type TranslatedValue,

@@ -1,7 +1,7 @@
-import type { BinaryExpression, CallExpression, ComparisonOperator, Expression } from '../linq/expression.js';
-import { compareValues } from '../linq/compare-values.js';
-import { valuesEqual } from '../linq/values-equal.js';
-import { type SqlComparisonOp, type SqlExpr, sql } from './sql-ast.js';
+import type { BinaryExpression, CallExpression, ComparisonOperator, Expression } from '../linq/expression/expression.js';
+import { compareValues } from '../linq/evaluate/compare-values.js';
+import { valuesEqual } from '../linq/evaluate/values-equal.js';
+import { type SqlComparisonOp, type SqlExpr, sql } from '../sql/sql-ast.js';
 import { knownValue, readParams, requireFamily, requireTarget, translateExpression } from './translate-expression.js';
 import {
   type TranslatedValue,

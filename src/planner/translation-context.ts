@@ -1,9 +1,9 @@
 import { DtdeTranslationError } from '../errors/dtde-translation-error.js';
-import type { Expression } from '../linq/expression.js';
-import { lambdaError } from '../linq/lambda-error.js';
-import type { QueryParams } from '../linq/query-expression.js';
+import type { Expression } from '../linq/expression/expression.js';
+import { lambdaError } from '../linq/parse/lambda-error.js';
+import type { QueryParams } from '../linq/expression/query-expression.js';
 import type { EntityModel } from '../metadata/model.js';
-import type { SqlExpr, SqlType } from './sql-ast.js';
+import type { SqlExpr, SqlType } from '../sql/sql-ast.js';
 
 /** What the expression translator needs to know about the lambda it translates. */
 export interface TranslationContext {

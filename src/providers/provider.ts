@@ -1,6 +1,6 @@
 import type { ConnectionRef } from '../metadata/model.js';
 import type { DatabaseDriver } from './database-driver.js';
-import type { Dialect } from './dialect.js';
+import type { Dialect } from '../sql/dialect.js';
 
 /**
  * A database provider: the dialect that writes the SQL and the driver that runs it, for one kind

@@ -1,5 +1,5 @@
 import type { EntityModel, TableName } from '../metadata/model.js';
-import type { CreateTableStatement } from '../planner/sql-ast.js';
+import type { CreateTableStatement } from '../sql/sql-ast.js';
 
 /**
  * The idempotent `CREATE TABLE` of one physical table of an entity: every property as a column

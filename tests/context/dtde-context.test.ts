@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { DbSet } from '../../src/context/db-set.js';
 import { DtdeContext } from '../../src/context/dtde-context.js';
 import { DtdeConfigurationError } from '../../src/errors/dtde-configuration-error.js';
-import type { QueryExecutor } from '../../src/linq/query-expression.js';
+import type { QueryExecutor } from '../../src/linq/expression/query-expression.js';
 import type { ModelBuilder } from '../../src/metadata/model-builder.js';
 import type { ShardsBuilder } from '../../src/metadata/shards-builder.js';
 import { sqlite } from '../../src/providers/sqlite/sqlite-provider.js';

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { QueryShardMessage } from '../../src/index.js';
-import { hashBucket } from '../../src/metadata/stable-hash.js';
+import { hashBucket } from '../../src/routing/stable-hash.js';
 import { listenDiagnostics, type DiagnosticsLog } from './support/listen-diagnostics.js';
 import { openShop, type OpenShop } from './support/open-shop.js';
 import { reopenShop } from './support/reopen-shop.js';

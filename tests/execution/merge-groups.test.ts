@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { mergeRows } from '../../src/execution/merge-rows.js';
-import { compareValues } from '../../src/linq/compare-values.js';
+import { compareValues } from '../../src/linq/evaluate/compare-values.js';
 import type { GroupByMergePlan, MergeRow } from '../../src/planner/merge-plan.js';
 import { collect, fakeShard, ShardLog } from './fake-shards.js';
 

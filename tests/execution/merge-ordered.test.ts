@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { compareValues } from '../../src/linq/compare-values.js';
+import { compareValues } from '../../src/linq/evaluate/compare-values.js';
 import { mergeRows } from '../../src/execution/merge-rows.js';
 import { kWayMerge } from '../../src/execution/k-way-merge.js';
 import type { MergeOrderKey, MergeRow, OrderedMergePlan } from '../../src/planner/merge-plan.js';

@@ -11,8 +11,8 @@ import type {
   QueryExpression,
   QueryStringOptions,
   TerminalOperation,
-} from '../../src/linq/query-expression.js';
-import type { Queryable } from '../../src/linq/queryable.js';
+} from '../../src/linq/expression/query-expression.js';
+import type { Queryable } from '../../src/linq/query/queryable.js';
 import { entityModelOf } from '../../src/metadata/entity-model-of.js';
 import type { EntityClass, Model, ShardLayout } from '../../src/metadata/model.js';
 import { ModelBuilder } from '../../src/metadata/model-builder.js';
@@ -20,7 +20,7 @@ import { buildShardLayout } from '../../src/metadata/shards-builder.js';
 import type { MergePlan } from '../../src/planner/merge-plan.js';
 import type { RowFinish, ShardQueryPlan } from '../../src/planner/shard-query-plan.js';
 import type { DatabaseDriver } from '../../src/providers/database-driver.js';
-import type { BoundParameter } from '../../src/providers/dialect.js';
+import type { BoundParameter } from '../../src/sql/dialect.js';
 import { mssqlDialect } from '../../src/providers/mssql/mssql-dialect.js';
 import { sqliteDialect } from '../../src/providers/sqlite/sqlite-dialect.js';
 import { parseTsql } from './translate-fixtures.js';

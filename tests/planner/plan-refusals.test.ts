@@ -3,7 +3,7 @@
 // problem and the fix.
 import { describe, expect, it } from 'vitest';
 import { DtdeTranslationError } from '../../src/errors/dtde-translation-error.js';
-import type { Queryable } from '../../src/linq/queryable.js';
+import type { Queryable } from '../../src/linq/query/queryable.js';
 import { normalizeQuery } from '../../src/planner/normalize-query.js';
 import { type Order, customers, orders, renderBoth, rowsPlanOf } from './plan-fixtures.js';
 

@@ -2,7 +2,7 @@
 // (no command at all), and proof that planning, explain() and toQueryString() do no I/O.
 import { describe, expect, it } from 'vitest';
 import { DtdeShardError } from '../../src/errors/dtde-shard-error.js';
-import { hashBucket } from '../../src/metadata/stable-hash.js';
+import { hashBucket } from '../../src/routing/stable-hash.js';
 import {
   ALL_REGIONS,
   ALL_YEARS,

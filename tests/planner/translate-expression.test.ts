@@ -1,6 +1,6 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { DtdeTranslationError } from '../../src/errors/dtde-translation-error.js';
-import type { QueryParams } from '../../src/linq/query-expression.js';
+import type { QueryParams } from '../../src/linq/expression/query-expression.js';
 import {
   type Item,
   createItemDb,

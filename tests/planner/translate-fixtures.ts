@@ -1,11 +1,11 @@
 import Database from 'better-sqlite3';
 import { registerJsFunctions } from '../../src/providers/sqlite/sqlite-js-functions.js';
 import { init, parse } from '@guanmingchiu/sqlparser-ts';
-import type { QueryParams } from '../../src/linq/query-expression.js';
-import { parseLambda } from '../../src/linq/parse-lambda.js';
-import { evaluateLambda } from '../../src/linq/evaluate-expression.js';
+import type { QueryParams } from '../../src/linq/expression/query-expression.js';
+import { parseLambda } from '../../src/linq/parse/parse-lambda.js';
+import { evaluateLambda } from '../../src/linq/evaluate/evaluate-expression.js';
 import type { EntityModel, PropertyModel, ColumnType } from '../../src/metadata/model.js';
-import { selectStatement, sql, type SqlExpr } from '../../src/planner/sql-ast.js';
+import { selectStatement, sql, type SqlExpr } from '../../src/sql/sql-ast.js';
 import { translateWhere } from '../../src/planner/translate-expression.js';
 import { mssqlDialect } from '../../src/providers/mssql/mssql-dialect.js';
 import { sqliteDialect } from '../../src/providers/sqlite/sqlite-dialect.js';

@@ -2,10 +2,10 @@ import Database from 'better-sqlite3';
 import { registerJsFunctions } from '../../src/providers/sqlite/sqlite-js-functions.js';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { evaluateExpression } from '../../src/linq/evaluate-expression.js';
-import type { ComparisonOperator, Expression, LambdaExpression, ParameterExpression } from '../../src/linq/expression.js';
+import { evaluateExpression } from '../../src/linq/evaluate/evaluate-expression.js';
+import type { ComparisonOperator, Expression, LambdaExpression, ParameterExpression } from '../../src/linq/expression/expression.js';
 import type { ColumnType, EntityModel, PropertyModel } from '../../src/metadata/model.js';
-import { selectStatement, sql } from '../../src/planner/sql-ast.js';
+import { selectStatement, sql } from '../../src/sql/sql-ast.js';
 import { translateWhere } from '../../src/planner/translate-expression.js';
 import { sqliteDialect } from '../../src/providers/sqlite/sqlite-dialect.js';
 

@@ -8,9 +8,9 @@ import type {
   SelectStatement,
   SqlType,
   StringMatchExpr,
-} from '../../planner/sql-ast.js';
-import type { BoundParameter, RenderedSql } from '../dialect.js';
-import { RenderState, SqlRenderer, escapeLikePattern, matchPattern } from '../sql-renderer.js';
+} from '../../sql/sql-ast.js';
+import type { BoundParameter, RenderedSql } from '../../sql/dialect.js';
+import { RenderState, SqlRenderer, escapeLikePattern, matchPattern } from '../../sql/sql-renderer.js';
 import { mssqlParameterType } from './mssql-parameter-type.js';
 
 /**

@@ -1,4 +1,4 @@
-import type { ParamExpr, SqlType } from '../../planner/sql-ast.js';
+import type { ParamExpr, SqlType } from '../../sql/sql-ast.js';
 import { inferSqlType } from '../../planner/translation-context.js';
 
 const MAX_DECIMAL_PRECISION = 38;

@@ -9,9 +9,9 @@ import type {
   SelectStatement,
   SqlType,
   StringMatchExpr,
-} from '../../planner/sql-ast.js';
-import type { RenderedSql } from '../dialect.js';
-import { RenderState, SqlRenderer, escapeGlobPattern, matchPattern } from '../sql-renderer.js';
+} from '../../sql/sql-ast.js';
+import type { RenderedSql } from '../../sql/dialect.js';
+import { RenderState, SqlRenderer, escapeGlobPattern, matchPattern } from '../../sql/sql-renderer.js';
 
 const INT64_MIN = -(2n ** 63n);
 const INT64_MAX = 2n ** 63n - 1n;

@@ -1,7 +1,7 @@
 import { expect } from 'vitest';
 import type { EntityClass } from '../../../src/metadata/model.js';
-import { InMemoryExecutor } from '../../../src/linq/in-memory-executor.js';
-import { Queryable } from '../../../src/linq/queryable.js';
+import { InMemoryExecutor } from '../../../src/linq/evaluate/in-memory-executor.js';
+import { Queryable } from '../../../src/linq/query/queryable.js';
 import type { DtdeContext } from '../../../src/index.js';
 
 /**

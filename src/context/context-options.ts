@@ -1,0 +1,101 @@
+import { z } from 'zod';
+import { DtdeConfigurationError } from '../errors/dtde-configuration-error.js';
+import { isDtdeProvider, type DtdeProvider } from '../providers/provider.js';
+import { DEFAULT_MAX_IDENTIFIER_LENGTH } from '../metadata/identifier.js';
+import type { ShardsBuilder } from '../metadata/shards-builder.js';
+
+/** What a context is constructed with. Later issues add options here and to the schema below. */
+export interface DtdeContextOptions {
+  /**
+   * The database provider: `sqlite({ file: 'shop.db' })`, .... The context owns its driver from
+   * then on (`ctx.close()` closes it), so give each context its own provider.
+   */
+  readonly provider?: DtdeProvider;
+  /** Declares the shards: `s => s.addShards('EU', 'US').addShardGroup('years', g => g.addShards('2024'))`. */
+  readonly shards?: (s: ShardsBuilder) => ShardsBuilder | void;
+  /** Shard commands run at once per query, at least 1. Default 8. */
+  readonly maxParallelShards?: number;
+  /** Cancel a query that runs longer than this many milliseconds. No limit by default. */
+  readonly queryTimeoutMs?: number;
+  /** Longest table, schema or column name accepted. Default 128 (SQL Server); 63 suits PostgreSQL. */
+  readonly maxIdentifierLength?: number;
+}
+
+/** The options after validation, defaults applied. */
+export interface ResolvedContextOptions {
+  readonly provider: DtdeProvider | undefined;
+  readonly shards: ((s: ShardsBuilder) => ShardsBuilder | void) | undefined;
+  readonly maxParallelShards: number;
+  readonly queryTimeoutMs: number | undefined;
+  readonly maxIdentifierLength: number;
+}
+
+// What each option must be, in the words of the error message (`expected <this>, got <value>`).
+const EXPECTED: Record<keyof DtdeContextOptions, string> = {
+  provider: "sqlite({ file: 'shop.db' }) or another dtde provider (an object with a dialect, a driver and databaseId)",
+  shards: 'a function such as s => s.addShards(\'EU\', \'US\')',
+  maxParallelShards: 'an integer >= 1',
+  queryTimeoutMs: 'a positive integer (milliseconds)',
+  maxIdentifierLength: 'an integer >= 1',
+};
+
+const schema = z.strictObject({
+  provider: z.custom<DtdeProvider>(isDtdeProvider).optional(),
+  shards: z.custom<(s: ShardsBuilder) => ShardsBuilder | void>((v) => typeof v === 'function').optional(),
+  maxParallelShards: z.int().min(1).default(8),
+  queryTimeoutMs: z.int().positive().optional(),
+  maxIdentifierLength: z.int().min(1).default(DEFAULT_MAX_IDENTIFIER_LENGTH),
+});
+
+/**
+ * Validates context options and applies defaults. A wrong option gives one DtdeConfigurationError
+ * whose `path` is `options.<name>` and whose message says what was expected and what came.
+ *
+ * @example
+ * parseContextOptions({ maxParallelShards: 0 });
+ * // DtdeConfigurationError: options.maxParallelShards: expected an integer >= 1, got 0.
+ */
+export function parseContextOptions(input: unknown = {}): ResolvedContextOptions {
+  const result = schema.safeParse(input);
+  if (!result.success) throw toConfigurationError(result.error, input);
+  const o = result.data;
+  return Object.freeze({
+    provider: o.provider,
+    shards: o.shards,
+    maxParallelShards: o.maxParallelShards,
+    queryTimeoutMs: o.queryTimeoutMs,
+    maxIdentifierLength: o.maxIdentifierLength,
+  });
+}
+
+function toConfigurationError(error: z.ZodError, input: unknown): DtdeConfigurationError {
+  const messages: string[] = [];
+  let firstPath: string | undefined;
+  for (const issue of error.issues) {
+    const field = issue.path[0];
+    let path = 'options';
+    let message: string;
+    if (issue.code === 'unrecognized_keys') {
+      const known = Object.keys(EXPECTED).join(', ');
+      message = `unknown option${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((k) => `'${k}'`).join(', ')}; known options are ${known}`;
+    } else if (field === undefined) {
+      message = `expected an options object, got ${describe(input)}`;
+    } else {
+      path = `options.${String(field)}`;
+      const value = (input as Record<PropertyKey, unknown>)[field];
+      message = `expected ${EXPECTED[field as keyof DtdeContextOptions] ?? 'a valid value'}, got ${describe(value)}`;
+    }
+    firstPath ??= path;
+    messages.push(`${path}: ${message}`);
+  }
+  return new DtdeConfigurationError(`${messages.join('; ')}.`, { path: firstPath, cause: error });
+}
+
+function describe(value: unknown): string {
+  if (typeof value === 'string') return JSON.stringify(value);
+  if (typeof value === 'function') return 'a function';
+  if (Array.isArray(value)) return 'an array';
+  if (typeof value === 'object' && value !== null) return 'an object';
+  if (typeof value === 'bigint') return `${value}n`;
+  return String(value);
+}

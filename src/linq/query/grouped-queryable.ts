@@ -1,0 +1,68 @@
+import { DtdeTranslationError } from '../../errors/dtde-translation-error.js';
+import { type AnyLambda, bindLambda } from '../parse/bind-lambda.js';
+import type { Grouping } from '../expression/grouping.js';
+import type { QueryExecutor, QueryExpression, QueryParams } from '../expression/query-expression.js';
+import { Queryable } from './queryable.js';
+
+/**
+ * The result of `groupBy(key)`: the only thing to do with it is `select` one row per group,
+ * using the group's key and aggregates (`g.count()`, `g.sum(o => o.total)`, `g.average(...)`).
+ *
+ * @example
+ * const totals = await asQueryable(orders)
+ *   .groupBy(o => ({ customer: o.customerId, year: o.orderDate.getFullYear() }))
+ *   .select(g => ({ customer: g.key.customer, year: g.key.year, total: g.sum(o => o.total) }))
+ *   .toArray();
+ */
+export class GroupedQueryable<K, T> {
+  readonly #query: QueryExpression;
+  readonly #executor: QueryExecutor;
+
+  constructor(query: QueryExpression, executor: QueryExecutor) {
+    this.#query = query;
+    this.#executor = executor;
+  }
+
+  /**
+   * Turn each group into a row from its key and aggregates. Across shards every aggregate is
+   * computed from exact partials (average as sum over count), then this selector runs per group.
+   *
+   * @example
+   * .select(g => ({ region: g.key, n: g.count(), avg: g.average(c => c.score) }))
+   */
+  select<U>(selector: (group: Grouping<K, T>) => U): Queryable<U>;
+  /**
+   * The same, reading outside values through the params object.
+   *
+   * @example
+   * .select((g, p) => ({ region: g.key, over: g.sum(c => c.score) > p.limit }), { limit: 1000 })
+   */
+  select<U, P extends QueryParams>(selector: (group: Grouping<K, T>, p: P) => U, params: P): Queryable<U>;
+  select<U>(selector: AnyLambda, params?: QueryParams): Queryable<U> {
+    const operators = [...this.#query.operators, { kind: 'select' as const, selector: bindLambda('select', selector, params) }];
+    return new Queryable<U>({ ...this.#query, operators }, this.#executor);
+  }
+
+  /** The chain so far (ending in groupBy), for diagnostics. */
+  toQueryExpression(): QueryExpression {
+    return this.#query;
+  }
+}
+
+// Untyped callers (plain JS) get a clear error rather than "x is not a function" when they use
+// another operator right after groupBy. These do not appear in the types.
+const NOT_AFTER_GROUP_BY = [
+  'where', 'orderBy', 'orderByDescending', 'skip', 'take', 'distinct', 'groupBy', 'toArray', 'first',
+  'firstOrDefault', 'single', 'singleOrDefault', 'count', 'any', 'all', 'sum', 'min', 'max', 'average',
+];
+for (const name of NOT_AFTER_GROUP_BY) {
+  Object.defineProperty(GroupedQueryable.prototype, name, {
+    enumerable: false,
+    value(): never {
+      throw new DtdeTranslationError(
+        `${name}() cannot follow groupBy(...) directly: select one row per group first, ` +
+          `e.g. .groupBy(o => o.customerId).select(g => ({ id: g.key, n: g.count() })).${name}(...).`,
+      );
+    },
+  });
+}

@@ -1,0 +1,60 @@
+import type { ColumnType, TableName } from '../metadata/model.js';
+import type { CreateTableStatement, DropTableStatement, InsertStatement, SelectStatement, SqlType } from './sql-ast.js';
+
+/** One bound parameter of a rendered statement, in the order the driver binds them. */
+export interface BoundParameter {
+  /**
+   * `@p0`, `@p1`… for named dialects (SQL Server); the 1-based position as text for positional
+   * ones (SQLite's `?`).
+   */
+  readonly name: string;
+  /** The value already converted for the driver (see `Dialect.toDbValue`). */
+  readonly value: unknown;
+  /** The declared SQL type (`nvarchar(8)`, `int`); T-SQL needs it for sp_executesql. */
+  readonly sqlType: string;
+}
+
+/** SQL text plus its parameters. Values are never part of `sql`. */
+export interface RenderedSql {
+  readonly sql: string;
+  readonly parameters: readonly BoundParameter[];
+}
+
+/**
+ * A SQL dialect: turns the SQL IR (`src/sql/sql-ast.ts`) into text and parameters, quotes
+ * identifiers, maps column types for DDL and converts values between JavaScript and the driver.
+ * Dialects are stateless and safe to share.
+ *
+ * @example
+ * const { sql, parameters } = sqliteDialect.renderSelect(statement);
+ * db.prepare(sql).all(...parameters.map((p) => p.value));
+ */
+export interface Dialect {
+  readonly name: 'sqlite' | 'mssql';
+  /** `?` (positional) or `@p0` (named). */
+  readonly parameterStyle: 'positional' | 'named';
+  /** Quotes one identifier, escaping the quote character. */
+  quoteIdentifier(name: string): string;
+  /** `schema.table`, both parts quoted (schema only when given). */
+  quoteTable(table: TableName): string;
+  /** The column type used by `CREATE TABLE` for a model column type. */
+  columnType(type: ColumnType): string;
+  renderSelect(statement: SelectStatement): RenderedSql;
+  /** Idempotent: does nothing when the table exists. */
+  renderCreateTable(statement: CreateTableStatement): RenderedSql;
+  /** Idempotent: does nothing when the table is missing. */
+  renderDropTable(statement: DropTableStatement): RenderedSql;
+  /**
+   * A multi-row `INSERT … VALUES (…), (…)`. Throws `DtdeTranslationError` when the statement has
+   * no rows, a row of the wrong width, or more rows or parameters than the limits below.
+   */
+  renderInsert(statement: InsertStatement): RenderedSql;
+  /** Most bound parameters one statement may carry (SQLite 32766; SQL Server 2100 per request). */
+  readonly maxParametersPerStatement: number;
+  /** Most rows one `INSERT … VALUES` may carry (SQL Server: 1000). */
+  readonly maxRowsPerInsert: number;
+  /** A JavaScript value as the driver binds it for a column or parameter of `type`. */
+  toDbValue(value: unknown, type: SqlType | null): unknown;
+  /** A value the driver returned for a column of `type`, as the JavaScript value dtde promises. */
+  fromDbValue(type: ColumnType, raw: unknown): unknown;
+}
