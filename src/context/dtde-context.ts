@@ -77,13 +77,17 @@ export abstract class DtdeContext implements AsyncDisposable {
    */
   protected createExecutor(): QueryExecutor {
     if (this.options.provider === undefined) return new NoProviderExecutor(this.constructor.name);
+    const context = this;
     return new ShardedQueryExecutor(() => {
       const provider = this.ensureReady();
       return {
         model: this.model,
         layout: this.shardLayout,
         dialect: provider.dialect,
-        driver: provider.driver,
+        // Read on every query, so a query after close() fails here, saying so, not in the driver.
+        get driver() {
+          return context.#provider('query').driver;
+        },
         maxParallelShards: this.options.maxParallelShards,
         queryTimeoutMs: this.options.queryTimeoutMs,
         maxIdentifierLength: this.options.maxIdentifierLength,
