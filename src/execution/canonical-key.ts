@@ -1,20 +1,18 @@
-import type { StringCollation } from '../linq/evaluate/compare-values.js';
-
 /**
  * A string that is equal for two values exactly when the merge must treat them as the same
  * (distinct rows, group keys): dates by time, a bigint equals the number of the same value
  * (`1n` and `1`), `-0` equals `0`, null equals undefined, plain objects by their properties in any
- * order, arrays and byte arrays by content. Strings under `nocase` fold ASCII letters, as SQLite.
+ * order, arrays and byte arrays by content.
  *
  * @example
  * canonicalKey(new Date(0)) === canonicalKey(new Date(0)); // true
  * canonicalKey(1n) === canonicalKey(1);                     // true
  */
-export function canonicalKey(value: unknown, collation: StringCollation = 'binary'): string {
+export function canonicalKey(value: unknown): string {
   if (value === null || value === undefined) return 'z';
   switch (typeof value) {
     case 'string':
-      return 's' + JSON.stringify(collation === 'nocase' ? value.replace(/[A-Z]/g, (c) => c.toLowerCase()) : value);
+      return 's' + JSON.stringify(value);
     case 'boolean':
       return value ? 'b1' : 'b0';
     case 'bigint':
@@ -24,25 +22,25 @@ export function canonicalKey(value: unknown, collation: StringCollation = 'binar
       if (Number.isInteger(value)) return 'i' + BigInt(value).toString();
       return 'n' + String(value);
     case 'object':
-      return canonicalObject(value, collation);
+      return canonicalObject(value);
     default:
       return 'u' + String(value);
   }
 }
 
-function canonicalObject(value: object, collation: StringCollation): string {
+function canonicalObject(value: object): string {
   if (value instanceof Date) return 'd' + String(value.getTime());
   if (value instanceof Uint8Array) return 'x' + Buffer.from(value.buffer, value.byteOffset, value.byteLength).toString('hex');
-  if (Array.isArray(value)) return '[' + value.map((v) => canonicalKey(v, collation)).join(',') + ']';
+  if (Array.isArray(value)) return '[' + value.map((v) => canonicalKey(v)).join(',') + ']';
   const record = value as Record<string, unknown>;
   const keys = Object.keys(record).sort();
-  return '{' + keys.map((k) => JSON.stringify(k) + ':' + canonicalKey(record[k], collation)).join(',') + '}';
+  return '{' + keys.map((k) => JSON.stringify(k) + ':' + canonicalKey(record[k])).join(',') + '}';
 }
 
 /** The canonical key of a row restricted to `fields` (group keys). */
 export function canonicalFields(
   row: Readonly<Record<string, unknown>>,
-  fields: readonly { readonly field: string; readonly collation?: StringCollation }[],
+  fields: readonly { readonly field: string }[],
 ): string {
-  return fields.map((f) => canonicalKey(row[f.field], f.collation)).join('|');
+  return fields.map((f) => canonicalKey(row[f.field])).join('|');
 }

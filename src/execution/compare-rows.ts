@@ -11,7 +11,7 @@ import type { MergeOrderKey, MergeRow } from '../planner/merge-plan.js';
 export function compareRowsBy(keys: readonly MergeOrderKey[]): (a: MergeRow, b: MergeRow) => number {
   return (a, b) => {
     for (const key of keys) {
-      const c = compareValues(a[key.field], b[key.field], key.collation);
+      const c = compareValues(a[key.field], b[key.field]);
       if (c !== 0) return key.descending ? -c : c;
     }
     return 0;

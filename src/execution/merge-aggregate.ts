@@ -1,5 +1,5 @@
 import { DtdeInvalidOperationError } from '../errors/dtde-invalid-operation-error.js';
-import type { AggregateMergePlan, AggregateRowsMergePlan, MergeRow, PartialAggregate } from '../planner/merge-plan.js';
+import type { AggregateMergePlan, MergeRow, PartialAggregate } from '../planner/merge-plan.js';
 import { countResult, ExactSum, toCount } from './exact-sum.js';
 import { PartialAccumulator } from './partial-accumulator.js';
 
@@ -29,57 +29,6 @@ export async function mergeAggregate(rows: AsyncIterable<MergeRow>, plan: Aggreg
   // Rows that exist but hold only nulls give null; only "no rows at all" is empty.
   const hasRows = plan.rowCountField !== undefined && rowCount > 0n;
   return accumulator.result(hasRows ? 'null' : (plan.onEmpty ?? 'throw'));
-}
-
-/**
- * Applies an `aggregateRows` plan to already merged rows: the aggregate is computed on the
- * client because paging came first. Nulls in `field` are skipped; `any`/`all` stop early.
- */
-export async function aggregateMergedRows(rows: AsyncIterable<MergeRow>, plan: AggregateRowsMergePlan): Promise<unknown> {
-  const value = (row: MergeRow): unknown => (plan.field === undefined ? true : row[plan.field]);
-  switch (plan.op) {
-    case 'any':
-      for await (const row of rows) if (toFlag(value(row))) return true;
-      return false;
-    case 'all':
-      for await (const row of rows) if (!toFlag(value(row))) return false;
-      return true;
-    case 'count': {
-      let count = 0n;
-      for await (const _row of rows) count++;
-      return countResult(count);
-    }
-    case 'sum':
-    case 'average': {
-      const sum = new ExactSum();
-      let count = 0n;
-      let seen = false;
-      for await (const row of rows) {
-        seen = true;
-        const v = value(row);
-        if (v === null || v === undefined) continue;
-        sum.add(v);
-        count++;
-      }
-      if (plan.op === 'sum') return sum.result();
-      if (count > 0n) return sum.divide(count);
-      if (seen || plan.onEmpty === 'null') return null;
-      throw new DtdeInvalidOperationError('Sequence contains no elements: average() over no rows has no value.', {
-        operation: 'average',
-      });
-    }
-    case 'min':
-    case 'max': {
-      const field = plan.field ?? '';
-      const accumulator = new PartialAccumulator({ op: plan.op, valueField: field, collation: plan.collation });
-      let seen = false;
-      for await (const row of rows) {
-        seen = true;
-        accumulator.add(row);
-      }
-      return accumulator.result(seen ? 'null' : (plan.onEmpty ?? 'throw'));
-    }
-  }
 }
 
 /**

@@ -1,5 +1,5 @@
 import type { MergeRow, ValueMergePlan } from '../planner/merge-plan.js';
-import { aggregateMergedRows, mergeAggregate } from './merge-aggregate.js';
+import { mergeAggregate } from './merge-aggregate.js';
 import { takeElement } from './merge-element.js';
 import { openRowsMerge, publishDone, publishPlan, shardAccessFor, type MergeOptions } from './merge-rows.js';
 import { rowsOf } from './row-stream.js';
@@ -29,8 +29,6 @@ export async function mergeValue(
     switch (plan.kind) {
       case 'aggregate':
         return await mergeAggregate(rowsOf(run.interleaved), plan);
-      case 'aggregateRows':
-        return await aggregateMergedRows(openRowsMerge(plan.source, run), plan);
       case 'element':
         return await takeElement(openRowsMerge(plan.source, run), plan.op);
     }

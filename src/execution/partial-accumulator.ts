@@ -38,7 +38,7 @@ export class PartialAccumulator {
         const value = row[spec.valueField];
         // An empty shard answers NULL; nulls never win, as SQL MIN/MAX ignore them.
         if (value === null || value === undefined) return;
-        const c = this.extreme === null ? 0 : compareValues(value, this.extreme, spec.collation);
+        const c = this.extreme === null ? 0 : compareValues(value, this.extreme);
         if (this.extreme === null || (spec.op === 'min' ? c < 0 : c > 0)) this.extreme = value;
         return;
       }

@@ -1,8 +1,11 @@
 import { DtdeConfigurationError } from '../errors/dtde-configuration-error.js';
-import type { RunShardCommandsOptions } from './run-shard-commands.js';
 
 /** Throws `DtdeConfigurationError` for a parallelism, timeout or read-ahead the runner cannot honour. */
-export function validateRunOptions(options: RunShardCommandsOptions): void {
+export function validateRunOptions(options: {
+  readonly maxParallel: number;
+  readonly timeoutMs?: number;
+  readonly highWaterMark?: number;
+}): void {
   const { maxParallel, timeoutMs, highWaterMark } = options;
   if (!Number.isInteger(maxParallel) || maxParallel < 1) {
     throw new DtdeConfigurationError(`maxParallel must be an integer of at least 1, got ${String(maxParallel)}.`, {

@@ -1,4 +1,3 @@
-import type { StringCollation } from '../linq/evaluate/compare-values.js';
 
 /**
  * How the answers of several shard commands combine into one query result. Produced by the
@@ -7,7 +6,7 @@ import type { StringCollation } from '../linq/evaluate/compare-values.js';
  * objects the shard commands yield (the SQL aliases), never to lambdas.
  *
  * Row plans (`concat`, `ordered`, `distinct`, `groupBy`) yield rows; value plans (`aggregate`,
- * `aggregateRows`, `element`) produce one final value.
+ * `element`) produce one final value.
  *
  * @example
  * // orderBy(c => c.name).skip(20).take(10) over 3 shards; each shard SQL has
@@ -24,7 +23,7 @@ export type MergePlan = RowsMergePlan | ValueMergePlan;
 export type RowsMergePlan = ConcatMergePlan | OrderedMergePlan | DistinctMergePlan | GroupByMergePlan;
 
 /** Plans whose result is one value (a number, a boolean, a row or null). */
-export type ValueMergePlan = AggregateMergePlan | AggregateRowsMergePlan | ElementMergePlan;
+export type ValueMergePlan = AggregateMergePlan | ElementMergePlan;
 
 /** A shard row as drivers yield it: column alias to value. */
 export type MergeRow = Readonly<Record<string, unknown>>;
@@ -34,8 +33,6 @@ export interface MergeOrderKey {
   /** The property of the row object that holds the key value. */
   readonly field: string;
   readonly descending: boolean;
-  /** How strings compare; `binary` (code point) unless the column says otherwise. */
-  readonly collation?: StringCollation;
 }
 
 /** Paging applied once, after the merge. Absent means none. */
@@ -91,7 +88,7 @@ export interface DistinctMergePlan extends Paging {
 export type PartialAggregate =
   | { readonly op: 'count'; readonly countField: string }
   | { readonly op: 'sum'; readonly sumField: string }
-  | { readonly op: 'min' | 'max'; readonly valueField: string; readonly collation?: StringCollation }
+  | { readonly op: 'min' | 'max'; readonly valueField: string }
   | { readonly op: 'average'; readonly sumField: string; readonly countField: string };
 
 /** What min/max/average return when no shard has a (non-null) value. */
@@ -126,22 +123,6 @@ export type AggregateMergePlan = {
 );
 
 /**
- * A client-side aggregate over the merged rows of `source`, for aggregates that follow paging
- * across shards (`orderBy(...).take(10).sum(x => x.total)`): the partials cannot be pushed down,
- * so the rows are merged first. `field` holds the selected value (count: absent; any/all: the
- * predicate's boolean, or absent for any = "has a row"). Null values are skipped; min/max/average
- * over no rows → `onEmpty` (default `throw`), over rows whose values are all null → null.
- */
-export interface AggregateRowsMergePlan {
-  readonly kind: 'aggregateRows';
-  readonly op: 'count' | 'sum' | 'min' | 'max' | 'average' | 'any' | 'all';
-  readonly field?: string;
-  readonly collation?: StringCollation;
-  readonly onEmpty?: EmptyAggregateResult;
-  readonly source: RowsMergePlan;
-}
-
-/**
  * `first`/`firstOrDefault` (source limited to 1 row per shard and `take: 1`) and
  * `single`/`singleOrDefault` (limit and `take` 2, to detect a second row). The `OrDefault`
  * variants return null for no rows; the others throw `DtdeInvalidOperationError`, as do the
@@ -159,10 +140,9 @@ export type GroupAggregate = PartialAggregate & {
   readonly output: string;
 };
 
-/** A group key column; `collation` decides whether `'a'` and `'A'` are the same group. */
+/** A group key column of the shard rows. */
 export interface GroupKeyField {
   readonly field: string;
-  readonly collation?: StringCollation;
 }
 
 /**

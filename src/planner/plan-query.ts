@@ -7,7 +7,7 @@ import { isAggregateTerminal, planAggregate } from './plan-aggregate.js';
 import { planGroup } from './plan-group.js';
 import { planRowQuery, rowAlias, rowsMergePlan } from './plan-rows.js';
 import type { QueryShape } from './query-shape.js';
-import { resolveShardsForPredicates } from '../routing/resolve-shards.js';
+import { resolveShards } from '../routing/resolve-shards.js';
 import type { RowFinish, ShardCommandPlan, ShardQueryPlan } from './shard-query-plan.js';
 import { selectStatement } from '../sql/sql-ast.js';
 
@@ -62,7 +62,7 @@ export function planQuery(input: PlanQueryInput): ShardQueryPlan {
     }
   }
 
-  const resolution = resolveShardsForPredicates(entity, input.layout, shape.filters);
+  const resolution = resolveShards(entity, input.layout, shape.filters);
   const byShard = new Map(input.targets.map((t) => [t.shard, t]));
   // take(0) answers nothing without I/O (and SQL Server refuses `FETCH NEXT 0 ROWS`).
   const targets =

@@ -1,15 +1,19 @@
-import type { BinaryExpression, CallExpression, Expression } from '../linq/expression/expression.js';
+import { type BinaryExpression, type CallExpression, type Expression, isComparisonOperator } from '../linq/expression/expression.js';
 import { type ExpressionVisitorTable, visitExpression } from '../linq/expression/expression-visitor.js';
 import type { BoundLambda } from '../linq/expression/query-expression.js';
 import type { EntityModel } from '../metadata/model.js';
+import { inferSqlType } from '../sql/infer-sql-type.js';
 import { type SqlExpr, type SqlType, sql } from '../sql/sql-ast.js';
-import { booleanValue, translatePredicate } from './translate-predicate.js';
+import { booleanValue, type PredicateContext, translatePredicate } from './translate-predicate.js';
 import {
   type TranslatedValue,
   type TranslationContext,
   describeNode,
   familyOfType,
-  inferSqlType,
+  knownValue,
+  readParams,
+  requireFamily,
+  requireTarget,
   translationError,
 } from './translation-context.js';
 
@@ -38,7 +42,7 @@ export function translateExpression(node: Expression, ctx: TranslationContext): 
  * // ("c"."region" <> ? OR "c"."region" IS NULL) when region is nullable
  */
 export function translateWhere(bound: BoundLambda, target: { model: EntityModel; alias: string }): SqlExpr {
-  return translatePredicate(bound.lambda.body, lambdaContext(bound, target), false);
+  return translatePredicate(bound.lambda.body, withPredicates(lambdaContext(bound, target)), false);
 }
 
 /** Translates a selector or key lambda (`c => c.name`) into a value. */
@@ -49,41 +53,16 @@ export function translateSelector(
   return translateExpression(bound.lambda.body, lambdaContext(bound, target));
 }
 
+/** The context translate-predicate needs: this module's value translation, passed in so the two modules do not import each other. */
+function withPredicates(ctx: TranslationContext): PredicateContext {
+  return { ...ctx, translateValue: translateExpression };
+}
+
 function lambdaContext(bound: BoundLambda, target: { model: EntityModel; alias: string }): TranslationContext {
   return { model: target.model, alias: target.alias, params: bound.params, lambdaSource: bound.lambda.source };
 }
 
-/** A parameter for a value known at plan time (a constant or a params value). */
-export function knownValue(value: unknown, node: Expression, ctx: TranslationContext): TranslatedValue {
-  if (value === undefined) {
-    throw translationError(
-      `${describeNode(node, ctx)} is undefined. Pass the value in the params object (or use null to test for a missing value).`,
-      ctx,
-      node,
-    );
-  }
-  if (value === null) return { sql: sql.literal(null), type: null, nullable: true, known: { value } };
-  const type = inferSqlType(value);
-  if (type === null) {
-    throw translationError(
-      `${describeNode(node, ctx)} is ${Array.isArray(value) ? 'an array' : 'an object'}; only strings, numbers, bigints, booleans, Dates and null can be SQL values. ` +
-        'Use an array only as the target of includes (IN); pass object fields as separate params.',
-      ctx,
-      node,
-    );
-  }
-  return { sql: sql.param(value, type), type, nullable: false, known: { value } };
-}
 
-/** Reads `p.a.b` from the params object; undefined when a step is missing. */
-export function readParams(path: readonly string[], ctx: TranslationContext): unknown {
-  let value: unknown = ctx.params;
-  for (const name of path) {
-    if (value === null || value === undefined || typeof value !== 'object') return undefined;
-    value = (value as Record<string, unknown>)[name];
-  }
-  return value;
-}
 
 const STRING_FUNCTIONS = { toLowerCase: 'lower', toUpperCase: 'upper', trim: 'trim' } as const;
 const MATH_FUNCTIONS = { 'Math.abs': 'abs', 'Math.round': 'round', 'Math.floor': 'floor', 'Math.ceil': 'ceil' } as const;
@@ -125,13 +104,13 @@ const valueTranslator: ExpressionVisitorTable<TranslatedValue, TranslationContex
   },
   binary: (node, ctx) => translateBinary(node, ctx),
   unary: (node, ctx) => {
-    if (node.operator === '!') return booleanValue(node, ctx);
+    if (node.operator === '!') return booleanValue(node, withPredicates(ctx));
     const operand = translateExpression(node.operand, ctx);
     requireFamily(operand, 'number', node.operand, ctx, 'unary minus');
     return { sql: { kind: 'unary', op: 'negate', operand: operand.sql }, type: operand.type, nullable: operand.nullable };
   },
   conditional: (node, ctx) => {
-    const test = translatePredicate(node.test, ctx, false);
+    const test = translatePredicate(node.test, withPredicates(ctx), false);
     const whenTrue = translateExpression(node.consequent, ctx);
     const whenFalse = translateExpression(node.alternate, ctx);
     const families = [familyOfType(whenTrue.type), familyOfType(whenFalse.type)];
@@ -176,9 +155,8 @@ function translateBinary(node: BinaryExpression, ctx: TranslationContext): Trans
     if (left.known !== undefined) return right; // a known null
     return { sql: { kind: 'coalesce', args: [left.sql, right.sql] }, type: left.type ?? right.type, nullable: right.nullable };
   }
-  if (op === '&&' || op === '||' || op === '===' || op === '!==' || op === '==' || op === '!=' ||
-      op === '<' || op === '<=' || op === '>' || op === '>=') {
-    return booleanValue(node, ctx);
+  if (op === '&&' || op === '||' || isComparisonOperator(op)) {
+    return booleanValue(node, withPredicates(ctx));
   }
   const left = translateExpression(node.left, ctx);
   const right = translateExpression(node.right, ctx);
@@ -219,7 +197,7 @@ function concat(left: TranslatedValue | null, right: TranslatedValue): Translate
 
 function translateCall(node: CallExpression, ctx: TranslationContext): TranslatedValue {
   const m = node.method;
-  if (m === 'includes' || m === 'startsWith' || m === 'endsWith') return booleanValue(node, ctx);
+  if (m === 'includes' || m === 'startsWith' || m === 'endsWith') return booleanValue(node, withPredicates(ctx));
   if (m === 'toLowerCase' || m === 'toUpperCase' || m === 'trim' || m === 'length') {
     const target = translateExpression(requireTarget(node, ctx), ctx);
     requireFamily(target, 'string', node, ctx, `.${m}`);
@@ -262,22 +240,4 @@ function translateCall(node: CallExpression, ctx: TranslationContext): Translate
   );
 }
 
-/** The receiver of a method call, or an error for a static call that needs one. */
-export function requireTarget(node: CallExpression, ctx: TranslationContext): Expression {
-  if (node.target === null) throw translationError(`${node.method} needs a receiver (like c.name.${node.method}(...)).`, ctx, node);
-  return node.target;
-}
 
-/** Throws unless the value is of `family` (an unknown type, i.e. a null constant, passes). */
-export function requireFamily(
-  value: TranslatedValue,
-  family: 'string' | 'number' | 'date' | 'boolean',
-  node: Expression,
-  ctx: TranslationContext,
-  what: string,
-): void {
-  const actual = familyOfType(value.type);
-  if (actual !== null && actual !== family) {
-    throw translationError(`${describeNode(node, ctx)} is a ${actual} value, but ${what} needs a ${family}.`, ctx, node);
-  }
-}

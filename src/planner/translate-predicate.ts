@@ -1,15 +1,26 @@
-import type { BinaryExpression, CallExpression, ComparisonOperator, Expression } from '../linq/expression/expression.js';
+import { type BinaryExpression, type CallExpression, type ComparisonOperator, type Expression, isComparisonOperator } from '../linq/expression/expression.js';
 import { compareValues } from '../linq/evaluate/compare-values.js';
 import { valuesEqual } from '../linq/evaluate/values-equal.js';
 import { type SqlComparisonOp, type SqlExpr, sql } from '../sql/sql-ast.js';
-import { knownValue, readParams, requireFamily, requireTarget, translateExpression } from './translate-expression.js';
 import {
   type TranslatedValue,
   type TranslationContext,
   describeNode,
   familyOfType,
+  knownValue,
+  readParams,
+  requireFamily,
+  requireTarget,
   translationError,
 } from './translation-context.js';
+
+/**
+ * The context predicate translation runs in: the lambda's context plus the value translator
+ * (translateExpression), passed in by translate-expression so the two modules do not import each other.
+ */
+export interface PredicateContext extends TranslationContext {
+  readonly translateValue: (node: Expression, ctx: TranslationContext) => TranslatedValue;
+}
 
 /**
  * Translates a JavaScript condition into a SQL predicate that selects a row exactly when the
@@ -23,12 +34,12 @@ import {
  * may be NULL where the answer is false, which is enough for WHERE, AND, OR and CASE WHEN and gives
  * shorter SQL; `!` asks for an exact operand because `NOT NULL` is NULL.
  */
-export function translatePredicate(node: Expression, ctx: TranslationContext, exact: boolean): SqlExpr {
+export function translatePredicate(node: Expression, ctx: PredicateContext, exact: boolean): SqlExpr {
   switch (node.kind) {
     case 'binary':
       if (node.operator === '&&') return sql.and(translatePredicate(node.left, ctx, exact), translatePredicate(node.right, ctx, exact));
       if (node.operator === '||') return sql.or(translatePredicate(node.left, ctx, exact), translatePredicate(node.right, ctx, exact));
-      if (isComparison(node.operator)) return compare(node.operator, node, ctx, exact);
+      if (isComparisonOperator(node.operator)) return compare(node.operator, node, ctx, exact);
       break;
     case 'unary':
       if (node.operator === '!') return negatePredicate(node.operand, ctx, exact);
@@ -49,14 +60,14 @@ export function translatePredicate(node: Expression, ctx: TranslationContext, ex
       return sql.binary('=', flags, sql.literal(1));
     }
   }
-  return truthiness(translateExpression(node, ctx), node, ctx, exact, false);
+  return truthiness(ctx.translateValue(node, ctx), node, ctx, exact, false);
 }
 
 /**
  * A predicate used as a value (`select(c => ({ big: c.total > 100 }))`): `CASE WHEN … THEN 1 ELSE 0 END`.
  * `&&` and `||` only qualify over booleans, because in JavaScript they return an operand.
  */
-export function booleanValue(node: Expression, ctx: TranslationContext): TranslatedValue {
+export function booleanValue(node: Expression, ctx: PredicateContext): TranslatedValue {
   if (node.kind === 'binary' && (node.operator === '&&' || node.operator === '||')) {
     for (const side of [node.left, node.right]) {
       if (!isBooleanNode(side, ctx)) {
@@ -76,19 +87,16 @@ function flag(predicate: SqlExpr): SqlExpr {
   return { kind: 'case', whens: [{ when: predicate, then: sql.literal(1) }], else: sql.literal(0) };
 }
 
-function isBooleanNode(node: Expression, ctx: TranslationContext): boolean {
-  if (node.kind === 'binary') return node.operator === '&&' || node.operator === '||' ? isBooleanNode(node.left, ctx) && isBooleanNode(node.right, ctx) : isComparison(node.operator);
+function isBooleanNode(node: Expression, ctx: PredicateContext): boolean {
+  if (node.kind === 'binary') return node.operator === '&&' || node.operator === '||' ? isBooleanNode(node.left, ctx) && isBooleanNode(node.right, ctx) : isComparisonOperator(node.operator);
   if (node.kind === 'unary') return node.operator === '!';
   if (node.kind === 'call') return node.method === 'includes' || node.method === 'startsWith' || node.method === 'endsWith';
-  return familyOfType(translateExpression(node, ctx).type) === 'boolean';
+  return familyOfType(ctx.translateValue(node, ctx).type) === 'boolean';
 }
 
-function isComparison(op: string): op is ComparisonOperator {
-  return op === '===' || op === '!==' || op === '==' || op === '!=' || op === '<' || op === '<=' || op === '>' || op === '>=';
-}
 
 /** `!operand`, pushed inwards where JavaScript allows (De Morgan, `!(a === b)` is `a !== b`). */
-function negatePredicate(operand: Expression, ctx: TranslationContext, exact: boolean): SqlExpr {
+function negatePredicate(operand: Expression, ctx: PredicateContext, exact: boolean): SqlExpr {
   if (operand.kind === 'unary' && operand.operator === '!') return translatePredicate(operand.operand, ctx, exact);
   if (operand.kind === 'binary') {
     const { operator } = operand;
@@ -97,14 +105,14 @@ function negatePredicate(operand: Expression, ctx: TranslationContext, exact: bo
     const flipped = { '===': '!==', '==': '!=', '!==': '===', '!=': '==' } as const;
     if (operator in flipped) return compare(flipped[operator as keyof typeof flipped], operand, ctx, exact);
     // `!(a < b)` is not `a >= b` when a side is null, so relational comparisons keep their NOT.
-    if (isComparison(operator)) return sql.not(compare(operator, operand, ctx, true));
+    if (isComparisonOperator(operator)) return sql.not(compare(operator, operand, ctx, true));
   }
   if (operand.kind === 'call' || operand.kind === 'conditional') return sql.not(translatePredicate(operand, ctx, true));
-  return truthiness(translateExpression(operand, ctx), operand, ctx, exact, true);
+  return truthiness(ctx.translateValue(operand, ctx), operand, ctx, exact, true);
 }
 
 /** JavaScript truthiness of a value as a predicate (`c.active`, `!c.name`). */
-function truthiness(value: TranslatedValue, node: Expression, ctx: TranslationContext, exact: boolean, negated: boolean): SqlExpr {
+function truthiness(value: TranslatedValue, node: Expression, ctx: PredicateContext, exact: boolean, negated: boolean): SqlExpr {
   if (value.known !== undefined) return Boolean(value.known.value) !== negated ? sql.alwaysTrue() : sql.alwaysFalse();
   const family = familyOfType(value.type);
   if (family === 'date') return sql.isNull(value.sql, !negated);
@@ -127,9 +135,9 @@ const SQL_OPERATOR: Record<ComparisonOperator, SqlComparisonOp> = {
   '===': '=', '==': '=', '!==': '<>', '!=': '<>', '<': '<', '<=': '<=', '>': '>', '>=': '>=',
 };
 
-function compare(op: ComparisonOperator, node: BinaryExpression, ctx: TranslationContext, exact: boolean): SqlExpr {
-  let left = translateExpression(node.left, ctx);
-  let right = translateExpression(node.right, ctx);
+function compare(op: ComparisonOperator, node: BinaryExpression, ctx: PredicateContext, exact: boolean): SqlExpr {
+  let left = ctx.translateValue(node.left, ctx);
+  let right = ctx.translateValue(node.right, ctx);
   const equality = op === '===' || op === '==' || op === '!==' || op === '!=';
   const positive = op === '===' || op === '==';
 
@@ -188,7 +196,7 @@ function adoptColumnType(value: TranslatedValue, other: TranslatedValue): Transl
   return { ...value, type: column, sql: sql.param(v, column) };
 }
 
-function callPredicate(node: CallExpression, ctx: TranslationContext, exact: boolean): SqlExpr {
+function callPredicate(node: CallExpression, ctx: PredicateContext, exact: boolean): SqlExpr {
   const targetNode = requireTarget(node, ctx);
   if (node.args.length !== 1) throw translationError(`${node.method} takes exactly one argument here.`, ctx, node);
   const argNode = node.args[0];
@@ -196,7 +204,7 @@ function callPredicate(node: CallExpression, ctx: TranslationContext, exact: boo
   if (node.method === 'includes') {
     if (targetNode.kind === 'array') {
       const values = targetNode.elements.map((e) => {
-        const v = translateExpression(e, ctx);
+        const v = ctx.translateValue(e, ctx);
         if (v.known === undefined) {
           throw translationError('Elements of an IN list must be constants or params values, not columns.', ctx, e);
         }
@@ -218,9 +226,9 @@ function callPredicate(node: CallExpression, ctx: TranslationContext, exact: boo
     }
   }
 
-  const target = translateExpression(targetNode, ctx);
+  const target = ctx.translateValue(targetNode, ctx);
   requireFamily(target, 'string', targetNode, ctx, `.${node.method}()`);
-  const search = translateExpression(argNode, ctx);
+  const search = ctx.translateValue(argNode, ctx);
   if (search.known === undefined || typeof search.known.value !== 'string') {
     throw translationError(
       `The argument of ${node.method} must be a string constant or a string params value (like p.prefix), so dtde can escape it into a pattern.`,
@@ -241,8 +249,8 @@ function callPredicate(node: CallExpression, ctx: TranslationContext, exact: boo
 }
 
 /** `list.includes(x)`: `x IN (…)` with dtde's equality (null matches null, no coercion). */
-function inList(operandNode: Expression, list: readonly unknown[], ctx: TranslationContext, exact: boolean): SqlExpr {
-  const operand = translateExpression(operandNode, ctx);
+function inList(operandNode: Expression, list: readonly unknown[], ctx: PredicateContext, exact: boolean): SqlExpr {
+  const operand = ctx.translateValue(operandNode, ctx);
   if (operand.known !== undefined) {
     const v = operand.known.value;
     return list.some((e) => valuesEqual(e, v)) ? sql.alwaysTrue() : sql.alwaysFalse();

@@ -1,9 +1,11 @@
 import { DtdeTranslationError } from '../errors/dtde-translation-error.js';
-import type { Expression } from '../linq/expression/expression.js';
+import type { CallExpression, Expression } from '../linq/expression/expression.js';
+import { readParamsPath } from '../linq/expression/read-params-path.js';
 import { lambdaError } from '../linq/parse/lambda-error.js';
 import type { QueryParams } from '../linq/expression/query-expression.js';
 import type { EntityModel } from '../metadata/model.js';
-import type { SqlExpr, SqlType } from '../sql/sql-ast.js';
+import { inferSqlType } from '../sql/infer-sql-type.js';
+import { type SqlExpr, type SqlType, sql } from '../sql/sql-ast.js';
 
 /** What the expression translator needs to know about the lambda it translates. */
 export interface TranslationContext {
@@ -47,23 +49,6 @@ export function familyOfType(type: SqlType | null): ValueFamily | null {
   }
 }
 
-/** The SQL type hint a JavaScript value carries on its own (without a column to compare with). */
-export function inferSqlType(value: unknown): SqlType | null {
-  switch (typeof value) {
-    case 'string':
-      return { kind: 'string' };
-    case 'boolean':
-      return { kind: 'boolean' };
-    case 'bigint':
-      return { kind: 'bigint' };
-    case 'number':
-      if (!Number.isSafeInteger(value)) return { kind: 'float' };
-      return value >= -2147483648 && value <= 2147483647 ? { kind: 'int' } : { kind: 'bigint' };
-    default:
-      return value instanceof Date ? { kind: 'dateTime' } : null;
-  }
-}
-
 /** The `TranslationError` for `node`, with a caret under it when the lambda's source is known. */
 export function translationError(message: string, ctx: TranslationContext, node: Expression): DtdeTranslationError {
   if (ctx.lambdaSource !== undefined && node.span !== undefined) return lambdaError(message, ctx.lambdaSource, node.span);
@@ -86,5 +71,52 @@ export function describeNode(node: Expression, ctx: TranslationContext): string 
       return typeof node.value === 'string' ? `'${node.value}'` : String(node.value);
     default:
       return `a ${node.kind} expression`;
+  }
+}
+
+/** A parameter for a value known at plan time (a constant or a params value). */
+export function knownValue(value: unknown, node: Expression, ctx: TranslationContext): TranslatedValue {
+  if (value === undefined) {
+    throw translationError(
+      `${describeNode(node, ctx)} is undefined. Pass the value in the params object (or use null to test for a missing value).`,
+      ctx,
+      node,
+    );
+  }
+  if (value === null) return { sql: sql.literal(null), type: null, nullable: true, known: { value } };
+  const type = inferSqlType(value);
+  if (type === null) {
+    throw translationError(
+      `${describeNode(node, ctx)} is ${Array.isArray(value) ? 'an array' : 'an object'}; only strings, numbers, bigints, booleans, Dates and null can be SQL values. ` +
+        'Use an array only as the target of includes (IN); pass object fields as separate params.',
+      ctx,
+      node,
+    );
+  }
+  return { sql: sql.param(value, type), type, nullable: false, known: { value } };
+}
+
+/** Reads `p.a.b` from the lambda's params object (see readParamsPath). */
+export function readParams(path: readonly string[], ctx: TranslationContext): unknown {
+  return readParamsPath(ctx.params, path);
+}
+
+/** The receiver of a method call, or an error for a static call that needs one. */
+export function requireTarget(node: CallExpression, ctx: TranslationContext): Expression {
+  if (node.target === null) throw translationError(`${node.method} needs a receiver (like c.name.${node.method}(...)).`, ctx, node);
+  return node.target;
+}
+
+/** Throws unless the value is of `family` (an unknown type, i.e. a null constant, passes). */
+export function requireFamily(
+  value: TranslatedValue,
+  family: 'string' | 'number' | 'date' | 'boolean',
+  node: Expression,
+  ctx: TranslationContext,
+  what: string,
+): void {
+  const actual = familyOfType(value.type);
+  if (actual !== null && actual !== family) {
+    throw translationError(`${describeNode(node, ctx)} is a ${actual} value, but ${what} needs a ${family}.`, ctx, node);
   }
 }

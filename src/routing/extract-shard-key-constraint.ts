@@ -1,5 +1,6 @@
 import type { CallExpression, ComparisonOperator, Expression } from '../linq/expression/expression.js';
-import { COMPARISON_OPERATORS } from '../linq/expression/expression.js';
+import { readParamsPath } from '../linq/expression/read-params-path.js';
+import { isComparisonOperator, isRelationalOperator, type RelationalOperator } from '../linq/expression/expression.js';
 import { visitExpression, type ExpressionVisitorTable } from '../linq/expression/expression-visitor.js';
 import type { BoundLambda, QueryParams } from '../linq/expression/query-expression.js';
 import type { EntityModel } from '../metadata/model.js';
@@ -99,8 +100,8 @@ const table: ExpressionVisitorTable<ShardKeyConstraint, Context> = {
       const conjunction = (node.operator === '&&') !== ctx.negated;
       return conjunction ? andConstraints(left, right) : orConstraints(left, right);
     }
-    if (!COMPARISON_OPERATORS.has(node.operator)) return UNKNOWN_CONSTRAINT;
-    const op = node.operator as ComparisonOperator;
+    const op = node.operator;
+    if (!isComparisonOperator(op)) return UNKNOWN_CONSTRAINT;
     if (isKeyMember(node.left, ctx.key)) return comparison(op, node.right, ctx);
     if (isKeyMember(node.right, ctx.key)) return comparison(FLIPPED[op], node.left, ctx);
     return UNKNOWN_CONSTRAINT;
@@ -113,7 +114,7 @@ const FLIPPED: Record<ComparisonOperator, ComparisonOperator> = {
   '===': '===', '!==': '!==', '==': '==', '!=': '!=', '<': '>', '<=': '>=', '>': '<', '>=': '<=',
 };
 
-const NEGATED: Record<'<' | '<=' | '>' | '>=', '<' | '<=' | '>' | '>='> = { '<': '>=', '<=': '>', '>': '<=', '>=': '<' };
+const NEGATED: Record<RelationalOperator, RelationalOperator> = { '<': '>=', '<=': '>', '>': '<=', '>=': '<' };
 
 function isKeyMember(node: Expression, key: ShardKey): boolean {
   return (
@@ -192,14 +193,8 @@ function resolveValue(node: Expression, params: QueryParams): Resolved {
   switch (node.kind) {
     case 'constant':
       return { ok: true, value: node.value };
-    case 'paramsMember': {
-      let cur: unknown = params;
-      for (const segment of node.path) {
-        if (cur === null || cur === undefined || typeof cur !== 'object') return { ok: true, value: undefined };
-        cur = (cur as Record<string, unknown>)[segment];
-      }
-      return { ok: true, value: cur };
-    }
+    case 'paramsMember':
+      return { ok: true, value: readParamsPath(params, node.path) };
     case 'unary': {
       if (node.operator !== '-') return { ok: false };
       const inner = resolveValue(node.operand, params);

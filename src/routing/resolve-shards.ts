@@ -1,4 +1,4 @@
-import type { BoundLambda, QueryExpression, TerminalOperation } from '../linq/expression/query-expression.js';
+import type { BoundLambda } from '../linq/expression/query-expression.js';
 import type { EntityModel, ShardLayout, ShardModel } from '../metadata/model.js';
 import { entityShards } from '../metadata/shard-targets.js';
 import { extractShardKeyConstraint, shardKeyOf } from './extract-shard-key-constraint.js';
@@ -7,14 +7,6 @@ import { selectDateShards } from './strategies/date-strategy.js';
 import { selectHashShards } from './strategies/hash-strategy.js';
 import { selectManualShards } from './strategies/manual-strategy.js';
 import { selectValueShards } from './strategies/value-strategy.js';
-
-export interface ResolveShardsInput {
-  readonly query: QueryExpression;
-  readonly entity: EntityModel;
-  readonly layout: ShardLayout;
-  /** The terminal, if any: the predicate of `first`/`single`/`count`/`any` (and their OrDefault forms) prunes too. */
-  readonly terminal?: TerminalOperation;
-}
 
 export interface ShardResolution {
   /**
@@ -30,24 +22,17 @@ export interface ShardResolution {
 }
 
 /**
- * The shards a query must read: every pruning `where` (they are ANDed) is reduced to a constraint
- * on the entity's shard key, which the entity's strategy turns into shards. Only the configured
- * shard key prunes; what cannot be reasoned about fans out. Unsharded entities get their one
- * synthetic shard (`entityShards`). Shard objects are those of `entityShards(entity, layout)`.
- *
- * Only the `where` operators before the first `select`, `groupBy`, `skip` or `take` prune: later
- * ones filter projected rows or a page, and pruning under them would change the answer.
+ * The shards whose rows can satisfy every one of `predicates` (they are ANDed): each is reduced to
+ * a constraint on the entity's shard key, which the entity's strategy turns into shards. Only the
+ * configured shard key prunes; what cannot be reasoned about fans out. Unsharded entities get
+ * their one synthetic shard. The one routing path: the planner calls it with a query's filters
+ * (after `select` they are inlined over the row, so they still prune), and `routeEntity` applies
+ * the same strategies to a single row.
  *
  * @example
- * // query: ctx.set(Customer).where(c => c.region === 'EU') as a QueryExpression
- * resolveShards({ query, entity: customerModel, layout }).shards; // [the EU shard]
+ * resolveShards(customerModel, layout, [bindLambda('where', (c) => c.region === 'EU')]).shards; // [the EU shard]
  */
-export function resolveShards(input: ResolveShardsInput): ShardResolution {
-  return resolveShardsForPredicates(input.entity, input.layout, pruningPredicates(input.query, input.terminal));
-}
-
-/** The same resolution from the predicates themselves (all must hold). */
-export function resolveShardsForPredicates(
+export function resolveShards(
   entity: EntityModel,
   layout: ShardLayout,
   predicates: readonly BoundLambda[],
@@ -81,25 +66,4 @@ export function resolveShardsForPredicates(
     }
   }
   return { shards, allShards, constraint };
-}
-
-const PRUNING_TERMINALS: ReadonlySet<TerminalOperation['kind']> = new Set([
-  'first', 'firstOrDefault', 'single', 'singleOrDefault', 'count', 'any',
-]);
-
-/**
- * The predicates that may prune: `where` operators up to the first operator that reshapes or pages
- * the rows (`select`, `groupBy`, `skip`, `take`; `orderBy` and `distinct` do not), plus the
- * terminal's predicate when the whole chain passed (never `all`'s: it must see every row).
- */
-export function pruningPredicates(query: QueryExpression, terminal?: TerminalOperation): BoundLambda[] {
-  const out: BoundLambda[] = [];
-  for (const op of query.operators) {
-    if (op.kind === 'where') out.push(op.predicate);
-    else if (op.kind !== 'orderBy' && op.kind !== 'distinct') return out;
-  }
-  if (terminal !== undefined && PRUNING_TERMINALS.has(terminal.kind) && 'predicate' in terminal && terminal.predicate) {
-    out.push(terminal.predicate);
-  }
-  return out;
 }

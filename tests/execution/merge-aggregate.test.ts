@@ -144,22 +144,9 @@ describe('aggregate merge', () => {
   });
 });
 
-describe('aggregate over merged rows and element operators', () => {
+describe('element operators', () => {
   const ordered = { kind: 'ordered', keys: [{ field: 'v', descending: true }], take: 3 } as const;
   const rows = [[{ v: 9 }, { v: 4 }, { v: 1 }], [{ v: 7 }, { v: null }]];
-
-  it('aggregates the merged page, not the partials', async () => {
-    expect(await value({ kind: 'aggregateRows', op: 'sum', field: 'v', source: ordered }, rows)).toBe(20);
-    expect(await value({ kind: 'aggregateRows', op: 'count', source: ordered }, rows)).toBe(3);
-    expect(await value({ kind: 'aggregateRows', op: 'average', field: 'v', source: ordered }, rows)).toBeCloseTo(20 / 3);
-    expect(await value({ kind: 'aggregateRows', op: 'min', field: 'v', source: ordered }, rows)).toBe(4);
-    expect(await value({ kind: 'aggregateRows', op: 'any', source: { kind: 'concat' } }, [[], []])).toBe(false);
-    const onlyNull = [[{ v: null }], []];
-    expect(await value({ kind: 'aggregateRows', op: 'max', field: 'v', source: { kind: 'concat' } }, onlyNull)).toBeNull();
-    await expect(value({ kind: 'aggregateRows', op: 'max', field: 'v', source: { kind: 'concat' } }, [[]])).rejects.toThrow(
-      'no elements',
-    );
-  });
 
   it('first, single and their OrDefault variants', async () => {
     expect(await value({ kind: 'element', op: 'first', source: ordered }, rows)).toEqual({ v: 9 });

@@ -1,7 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { mergeRows } from '../../src/execution/merge-rows.js';
-import { compareValues } from '../../src/linq/evaluate/compare-values.js';
 import type { GroupByMergePlan, MergeRow } from '../../src/planner/merge-plan.js';
 import { collect, fakeShard, ShardLog } from './fake-shards.js';
 
@@ -120,17 +119,5 @@ describe('groupBy merge', () => {
     };
     // Counts: EU 5, US 4, APAC 3 → skip EU.
     expect(await collect(mergeRows(ordered, commands, { maxParallel: 2 }))).toEqual([{ n: 4 }, { n: 3 }]);
-  });
-
-  it('merges string keys by collation when asked', async () => {
-    const log = new ShardLog();
-    const commands = [fakeShard(log, 'a', [{ r: 'eu', p_n: 1 }]), fakeShard(log, 'b', [{ r: 'EU', p_n: 2 }])];
-    const nocase: GroupByMergePlan = {
-      kind: 'groupBy',
-      keys: [{ field: 'r', collation: 'nocase' }],
-      aggregates: [{ output: 'n', op: 'count', countField: 'p_n' }],
-    };
-    expect(await collect(mergeRows(nocase, commands, { maxParallel: 2 }))).toEqual([{ r: 'eu', n: 3 }]);
-    expect(compareValues('eu', 'EU', 'nocase')).toBe(0);
   });
 });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { DtdeConfigurationError } from '../../src/errors/dtde-configuration-error.js';
-import { resolveShardsForPredicates } from '../../src/routing/resolve-shards.js';
+import { resolveShards } from '../../src/routing/resolve-shards.js';
 import { bound, entityModel, ids, layout } from './resolve-fixtures.js';
 
 interface O {
@@ -13,7 +13,7 @@ const orders = (interval: 'year' | 'quarter' | 'month' | 'day') =>
   entityModel({ name: 'Order', properties: { id: 'int', orderDate: 'dateTime', total: 'decimal' }, sharding: { strategy: 'date', property: 'orderDate', interval } });
 const years = layout({ default: ['2023', '2024', '2025'] });
 const resolve = (fn: Function, params: Record<string, unknown> = {}, entity = orders('year'), l = years) =>
-  ids(resolveShardsForPredicates(entity, l, [bound(fn, params)]).shards);
+  ids(resolveShards(entity, l, [bound(fn, params)]).shards);
 
 describe('date strategy', () => {
   it('a range inside one year selects that year only', () => {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { DtdeConfigurationError } from '../../src/errors/dtde-configuration-error.js';
 import { hashBucket } from '../../src/routing/stable-hash.js';
-import { resolveShardsForPredicates } from '../../src/routing/resolve-shards.js';
+import { resolveShards } from '../../src/routing/resolve-shards.js';
 import { bound, entityModel, ids, layout } from './resolve-fixtures.js';
 
 interface U {
@@ -13,7 +13,7 @@ interface U {
 const users = entityModel({ name: 'User', properties: { id: 'int', userId: 'bigint', name: 'string' }, sharding: { strategy: 'hash', property: 'userId', shardCount: 4 } });
 const four = layout({ default: ['h0', 'h1', 'h2', 'h3'] });
 const resolve = (fn: Function, params: Record<string, unknown> = {}, entity = users, l = four) =>
-  ids(resolveShardsForPredicates(entity, l, [bound(fn, params)]).shards);
+  ids(resolveShards(entity, l, [bound(fn, params)]).shards);
 
 describe('hash strategy', () => {
   it('equality selects the one shard of the value\u2019s bucket, by declaration order', () => {

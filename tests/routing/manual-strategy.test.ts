@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { ManualShardTable } from '../../src/metadata/model.js';
-import { resolveShardsForPredicates } from '../../src/routing/resolve-shards.js';
+import { resolveShards } from '../../src/routing/resolve-shards.js';
 import { describeConstraint } from '../../src/routing/shard-key-constraint.js';
 import { manualTableConstraints } from '../../src/routing/strategies/manual-strategy.js';
 import { bound, entityModel, ids, layout } from './resolve-fixtures.js';
@@ -31,7 +31,7 @@ const orders = entityModel({
   sharding: { strategy: 'manual', tables },
 });
 const none = layout({});
-const resolve = (fn: Function, params: Record<string, unknown> = {}) => ids(resolveShardsForPredicates(orders, none, [bound(fn, params)]).shards);
+const resolve = (fn: Function, params: Record<string, unknown> = {}) => ids(resolveShards(orders, none, [bound(fn, params)]).shards);
 
 describe('manual strategy', () => {
   it('reads each table\u2019s predicate as a constraint on the properties it reads', () => {
@@ -65,7 +65,7 @@ describe('manual strategy', () => {
         ],
       },
     });
-    const r = (fn: (o: O) => boolean) => ids(resolveShardsForPredicates(byRegion, none, [bound(fn)]).shards);
+    const r = (fn: (o: O) => boolean) => ids(resolveShards(byRegion, none, [bound(fn)]).shards);
     expect(r((o) => o.region === 'EU')).toEqual(['T_EU']);
     expect(r((o) => o.region === 'US')).toEqual(['T_Rest']);
     expect(r((o) => ['EU', 'US'].includes(o.region))).toEqual(['T_EU', 'T_Rest']);

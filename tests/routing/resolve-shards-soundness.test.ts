@@ -4,11 +4,12 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { DtdeRoutingError } from '../../src/errors/dtde-routing-error.js';
-import { evaluateLambda, isTruthy } from '../../src/linq/evaluate/evaluate-expression.js';
+import { evaluateLambda } from '../../src/linq/evaluate/evaluate-expression.js';
+import { isTruthy } from '../../src/linq/evaluate/evaluation-scope.js';
 import type { BoundLambda } from '../../src/linq/expression/query-expression.js';
 import type { DateInterval, EntityModel, ManualShardTable, ShardLayout } from '../../src/metadata/model.js';
 import { routeEntity } from '../../src/routing/route-entity.js';
-import { resolveShardsForPredicates } from '../../src/routing/resolve-shards.js';
+import { resolveShards } from '../../src/routing/resolve-shards.js';
 import { entityModel, ids, layout } from './resolve-fixtures.js';
 import { render, treeArb, type Op } from './shard-key-predicate-arbitrary.js';
 
@@ -34,7 +35,7 @@ function placed(entity: EntityModel, l: ShardLayout, keys: readonly unknown[], o
 }
 
 function assertSound(entity: EntityModel, l: ShardLayout, rows: ReturnType<typeof placed>, predicates: readonly BoundLambda[]) {
-  const chosen = new Set(ids(resolveShardsForPredicates(entity, l, predicates).shards));
+  const chosen = new Set(ids(resolveShards(entity, l, predicates).shards));
   for (const { row, shard } of rows) {
     if (predicates.every((p) => accepts(p, row)) && !chosen.has(shard)) {
       const shown = predicates.map((p) => `${p.lambda.source} with ${fc.stringify(p.params)}`);
@@ -155,7 +156,7 @@ describe('shard resolution soundness (property)', () => {
         (tablePredicates, keys, o, predicates) => {
           const tables: ManualShardTable[] = tablePredicates.map((predicate, i) => ({ id: `T${i}`, table: { name: `T${i}` }, predicate }));
           const e = entityModel({ properties: { id: 'int', k: 'int?', o: 'int' }, sharding: { strategy: 'manual', tables } });
-          const chosen = new Set(ids(resolveShardsForPredicates(e, layout({}), predicates).shards));
+          const chosen = new Set(ids(resolveShards(e, layout({}), predicates).shards));
           keys.forEach((k, i) => {
             const row = { k, o: o[i % o.length] };
             if (!predicates.every((p) => accepts(p, row))) return;
@@ -182,7 +183,7 @@ describe('shard resolution tightness (property)', () => {
         const e = entityModel({ properties: { id: 'int', k: 'string' }, sharding: { strategy: 'value', property: 'k', caseSensitive: true } });
         const v = shardIds[i % shardIds.length];
         const p = render({ t: 'cmp', op: '===', value: v, keyLeft: true, viaParam });
-        expect(ids(resolveShardsForPredicates(e, layout({ default: shardIds }), [p]).shards)).toEqual([v]);
+        expect(ids(resolveShards(e, layout({ default: shardIds }), [p]).shards)).toEqual([v]);
       }),
       { numRuns: RUNS },
     );
@@ -194,7 +195,7 @@ describe('shard resolution tightness (property)', () => {
         const e = entityModel({ properties: { id: 'int', k: typeof v === 'string' ? 'string' : 'bigint' }, sharding: { strategy: 'hash', property: 'k', shardCount: count } });
         const l = layout({ default: Array.from({ length: count }, (_, i) => `h${i}`) });
         const p = render({ t: 'cmp', op: '===', value: v, keyLeft: false, viaParam: true });
-        const shards = resolveShardsForPredicates(e, l, [p]).shards;
+        const shards = resolveShards(e, l, [p]).shards;
         expect(shards).toHaveLength(1);
         expect(shards[0]).toBe(routeEntity(e, l, { k: v }));
       }),
@@ -217,7 +218,7 @@ describe('shard resolution tightness (property)', () => {
           // from === to with `<` is empty and rightly resolves to no shard; keep the range non-empty.
           const op = a === b ? '<=' : upper;
           const p = render({ t: 'and', l: { t: 'cmp', op: '>=', value: from, keyLeft: true, viaParam: true }, r: { t: 'cmp', op, value: to, keyLeft: true, viaParam: true } });
-          expect(ids(resolveShardsForPredicates(e, l, [p]).shards)).toEqual([String(year)]);
+          expect(ids(resolveShards(e, l, [p]).shards)).toEqual([String(year)]);
         },
       ),
       { numRuns: RUNS },

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { resolveShardsForPredicates } from '../../src/routing/resolve-shards.js';
+import { resolveShards } from '../../src/routing/resolve-shards.js';
 import { pointsConstraint, rangeConstraint } from '../../src/routing/shard-key-constraint.js';
 import { keyOfShardId, selectValueShards, valueShardId } from '../../src/routing/strategies/value-strategy.js';
 import { bound, entityModel, ids, layout, shard } from './resolve-fixtures.js';
@@ -16,7 +16,7 @@ const customers = entityModel({
 });
 const regions = layout({ default: ['EU', 'US', 'APAC', 'eu'] });
 const resolve = (fn: Function, params: Record<string, unknown> = {}, entity = customers, l = regions) =>
-  ids(resolveShardsForPredicates(entity, l, [bound(fn, params)]).shards);
+  ids(resolveShards(entity, l, [bound(fn, params)]).shards);
 
 describe('value strategy', () => {
   it('equality selects exactly the shard whose id is the value (case-sensitive by default)', () => {

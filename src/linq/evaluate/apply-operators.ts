@@ -1,8 +1,9 @@
 import { compareValues } from './compare-values.js';
-import { evaluateLambda, isTruthy } from './evaluate-expression.js';
+import { evaluateLambda } from './evaluate-expression.js';
+import { isTruthy } from './evaluation-scope.js';
 import { RowGroup } from '../expression/grouping.js';
 import type { BoundLambda, OrderByOperator, QueryOperator, SelectOperator } from '../expression/query-expression.js';
-import { assertChainShape } from '../query/assert-chain-shape.js';
+import { assertChainShape } from '../expression/assert-chain-shape.js';
 import { valueKey } from './value-key.js';
 
 /**

@@ -6,15 +6,12 @@
  * false < true; strings by code point, which is SQLite's BINARY collation.
  */
 
-/** How strings compare. `binary` is code-point order (SQLite's default, and `_BIN2` collations). */
-export type StringCollation = 'binary' | 'nocase';
-
-export function compareValues(a: unknown, b: unknown, collation: StringCollation = 'binary'): number {
+export function compareValues(a: unknown, b: unknown): number {
   const aNull = a === null || a === undefined;
   const bNull = b === null || b === undefined;
   if (aNull || bNull) return aNull === bNull ? 0 : aNull ? -1 : 1;
 
-  if (typeof a === 'string' && typeof b === 'string') return compareStrings(a, b, collation);
+  if (typeof a === 'string' && typeof b === 'string') return compareStrings(a, b);
   if (a instanceof Date && b instanceof Date) return sign(a.getTime() - b.getTime());
   if (typeof a === 'boolean' && typeof b === 'boolean') return a === b ? 0 : a ? 1 : -1;
   if (isNumeric(a) && isNumeric(b)) return compareNumeric(a, b);
@@ -24,12 +21,7 @@ export function compareValues(a: unknown, b: unknown, collation: StringCollation
   return ta < tb ? -1 : ta > tb ? 1 : 0;
 }
 
-function compareStrings(a: string, b: string, collation: StringCollation): number {
-  if (collation === 'nocase') {
-    // SQLite NOCASE folds ASCII letters only.
-    a = a.replace(/[A-Z]/g, (c) => c.toLowerCase());
-    b = b.replace(/[A-Z]/g, (c) => c.toLowerCase());
-  }
+function compareStrings(a: string, b: string): number {
   // Compare by code point, not UTF-16 unit, so astral characters order as UTF-8 bytes do.
   const ia = a[Symbol.iterator]();
   const ib = b[Symbol.iterator]();

@@ -1,6 +1,6 @@
 import { aggregateValues } from './aggregate-values.js';
 import { compareValues } from './compare-values.js';
-import { type EvaluationScope, evaluateExpression, evaluationError, isTruthy } from './evaluate-expression.js';
+import { type Evaluate, type EvaluationScope, evaluationError, isTruthy } from './evaluation-scope.js';
 import type { CallExpression, Expression, LambdaExpression } from '../expression/expression.js';
 import { GROUP_AGGREGATE_METHODS } from '../expression/expression.js';
 import { RowGroup } from '../expression/grouping.js';
@@ -13,11 +13,11 @@ import { valuesEqual } from './values-equal.js';
  * @example
  * evaluateCall(parseLambda((c) => c.name.startsWith('A')).body as CallExpression, scope);
  */
-export function evaluateCall(node: CallExpression, scope: EvaluationScope): unknown {
-  if (GROUP_AGGREGATE_METHODS.has(node.method)) return evaluateAggregate(node, scope);
+export function evaluateCall(node: CallExpression, scope: EvaluationScope, evaluate: Evaluate): unknown {
+  if (GROUP_AGGREGATE_METHODS.has(node.method)) return evaluateAggregate(node, scope, evaluate);
 
-  const target = node.target === null ? null : evaluateExpression(node.target, scope);
-  const args = node.args.map((a) => evaluateExpression(a, scope));
+  const target = node.target === null ? null : evaluate(node.target, scope);
+  const args = node.args.map((a) => evaluate(a, scope));
   const method = node.method;
 
   if (method.startsWith('Math.')) return evaluateMath(node, args, scope);
@@ -98,8 +98,8 @@ export function roundHalfAwayFromZero(x: number): number {
 }
 
 /** `g.count()`, `g.sum(o => ...)`, `g.min`, `g.max`, `g.average` over the rows of a RowGroup. */
-function evaluateAggregate(node: CallExpression, scope: EvaluationScope): unknown {
-  const group = node.target === null ? undefined : evaluateExpression(node.target, scope);
+function evaluateAggregate(node: CallExpression, scope: EvaluationScope, evaluate: Evaluate): unknown {
+  const group = node.target === null ? undefined : evaluate(node.target, scope);
   if (!(group instanceof RowGroup)) {
     throw evaluationError(
       `${node.method}() is an aggregate over a group; call it on the group parameter of groupBy(...).select(g => ...), as in g.${node.method}(...).`,
@@ -111,22 +111,22 @@ function evaluateAggregate(node: CallExpression, scope: EvaluationScope): unknow
   if (node.method === 'count') {
     if (selector === undefined) return group.rows.length;
     // g.count(o => predicate): rows for which the predicate holds.
-    return group.rows.filter((row) => isTruthy(evaluateNested(expectLambda(selector, node, scope), row, scope))).length;
+    return group.rows.filter((row) => isTruthy(evaluateNested(expectLambda(selector, node, scope), row, scope, evaluate))).length;
   }
   if (selector === undefined) {
     throw evaluationError(`g.${node.method}() needs a selector, as in g.${node.method}(o => o.total).`, scope, node);
   }
   const lambda = expectLambda(selector, node, scope);
-  const values = group.rows.map((row) => evaluateNested(lambda, row, scope));
+  const values = group.rows.map((row) => evaluateNested(lambda, row, scope, evaluate));
   return aggregateValues(node.method as 'sum' | 'min' | 'max' | 'average', values);
 }
 
 /** Evaluate a nested aggregate lambda for one row: its row parameter is the next depth. */
-function evaluateNested(lambda: LambdaExpression, row: unknown, scope: EvaluationScope): unknown {
+function evaluateNested(lambda: LambdaExpression, row: unknown, scope: EvaluationScope, evaluate: Evaluate): unknown {
   const depth = lambda.parameters[0]?.depth ?? scope.rows.length;
   const rows = scope.rows.slice(0, depth);
   rows[depth] = row;
-  return evaluateExpression(lambda.body, { ...scope, rows });
+  return evaluate(lambda.body, { ...scope, rows });
 }
 
 function expectLambda(arg: Expression, node: CallExpression, scope: EvaluationScope): LambdaExpression {

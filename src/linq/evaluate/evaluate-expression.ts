@@ -1,4 +1,3 @@
-import { DtdeTranslationError } from '../../errors/dtde-translation-error.js';
 import { compareValues } from './compare-values.js';
 import { evaluateCall } from './evaluate-call.js';
 import type { BinaryExpression, Expression, LambdaExpression } from '../expression/expression.js';
@@ -6,19 +5,9 @@ import { type ExpressionVisitorTable, visitExpression } from '../expression/expr
 import { RowGroup } from '../expression/grouping.js';
 import type { QueryParams } from '../expression/query-expression.js';
 import { valuesEqual } from './values-equal.js';
+import { type EvaluationScope, evaluationError, isTruthy } from './evaluation-scope.js';
+import { readParamsPath } from '../expression/read-params-path.js';
 
-/**
- * What the parameters of a lambda stand for during one evaluation. A `row` parameter of depth d
- * reads `rows[d]` (depth 0 is the outer lambda's row, or its `RowGroup` in a group select;
- * depth 1 is the row of a nested aggregate lambda such as `g.sum(o => o.total)`). A `params`
- * parameter and every `paramsMember` read `params`.
- */
-export interface EvaluationScope {
-  readonly rows: readonly unknown[];
-  readonly params: QueryParams;
-  /** The source of the lambda being evaluated, quoted by errors. */
-  readonly lambdaSource?: string;
-}
 
 /**
  * Evaluate an expression tree in memory with dtde's promised semantics: JavaScript's, except
@@ -41,19 +30,6 @@ export function evaluateExpression(node: Expression, scope: EvaluationScope): un
  */
 export function evaluateLambda(lambda: LambdaExpression, row: unknown, params: QueryParams): unknown {
   return evaluateExpression(lambda.body, { rows: [row], params, lambdaSource: lambda.source });
-}
-
-/** JavaScript truthiness: what a predicate's result means for `where`, `!`, `&&`, `||` and `?:`. */
-export function isTruthy(value: unknown): boolean {
-  return Boolean(value);
-}
-
-/** Thrown when a value has a type the expression cannot work on (a program error, not a data one). */
-export function evaluationError(message: string, scope: EvaluationScope, node: Expression): DtdeTranslationError {
-  return new DtdeTranslationError(
-    scope.lambdaSource === undefined ? message : `${message} In lambda: ${scope.lambdaSource}`,
-    { lambdaSource: scope.lambdaSource, position: node.span },
-  );
 }
 
 const evaluator: ExpressionVisitorTable<unknown, EvaluationScope> = {
@@ -79,14 +55,7 @@ const evaluator: ExpressionVisitorTable<unknown, EvaluationScope> = {
 
   constant: (node) => node.value,
 
-  paramsMember: (node, scope) => {
-    let value: unknown = scope.params;
-    for (const name of node.path) {
-      if (value === null || value === undefined) return undefined;
-      value = (value as Record<string, unknown>)[name];
-    }
-    return value;
-  },
+  paramsMember: (node, scope) => readParamsPath(scope.params, node.path),
 
   member: (node, scope) => {
     const object = evaluateExpression(node.object, scope);
@@ -125,7 +94,7 @@ const evaluator: ExpressionVisitorTable<unknown, EvaluationScope> = {
       ? evaluateExpression(node.consequent, scope)
       : evaluateExpression(node.alternate, scope),
 
-  call: (node, scope) => evaluateCall(node, scope),
+  call: (node, scope) => evaluateCall(node, scope, evaluateExpression),
 
   object: (node, scope) => {
     const result: Record<string, unknown> = {};

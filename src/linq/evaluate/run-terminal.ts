@@ -1,6 +1,7 @@
 import { DtdeInvalidOperationError } from '../../errors/dtde-invalid-operation-error.js';
 import { aggregateValues } from './aggregate-values.js';
-import { evaluateLambda, isTruthy } from './evaluate-expression.js';
+import { evaluateLambda } from './evaluate-expression.js';
+import { isTruthy } from './evaluation-scope.js';
 import type { BoundLambda, TerminalOperation } from '../expression/query-expression.js';
 
 /**

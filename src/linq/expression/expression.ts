@@ -61,7 +61,8 @@ export interface MemberExpression extends NodeBase {
   readonly property: string;
 }
 
-export type ComparisonOperator = '===' | '!==' | '==' | '!=' | '<' | '<=' | '>' | '>=';
+export type RelationalOperator = '<' | '<=' | '>' | '>=';
+export type ComparisonOperator = '===' | '!==' | '==' | '!=' | RelationalOperator;
 export type LogicalOperator = '&&' | '||' | '??';
 export type ArithmeticOperator = '+' | '-' | '*' | '/' | '%';
 export type BinaryOperator = ComparisonOperator | LogicalOperator | ArithmeticOperator;
@@ -163,9 +164,22 @@ export type ExpressionKind = Expression['kind'];
 /** The node type of one kind: `ExpressionOfKind<'binary'>` is `BinaryExpression`. */
 export type ExpressionOfKind<K extends ExpressionKind> = Extract<Expression, { kind: K }>;
 
-export const COMPARISON_OPERATORS: ReadonlySet<string> = new Set<ComparisonOperator>([
-  '===', '!==', '==', '!=', '<', '<=', '>', '>=',
-]);
+// The one list of each operator family; parser, translator, evaluator and router all ask these.
+const COMPARISON_OPERATORS: ReadonlySet<string> = new Set<ComparisonOperator>(['===', '!==', '==', '!=', '<', '<=', '>', '>=']);
+const ARITHMETIC_OPERATORS: ReadonlySet<string> = new Set<ArithmeticOperator>(['+', '-', '*', '/', '%']);
+
+export function isComparisonOperator(op: string): op is ComparisonOperator {
+  return COMPARISON_OPERATORS.has(op);
+}
+
+export function isRelationalOperator(op: string): op is RelationalOperator {
+  return op === '<' || op === '<=' || op === '>' || op === '>=';
+}
+
+export function isArithmeticOperator(op: string): op is ArithmeticOperator {
+  return ARITHMETIC_OPERATORS.has(op);
+}
+
 export const GROUP_AGGREGATE_METHODS: ReadonlySet<string> = new Set<GroupAggregateMethod>([
   'count', 'sum', 'min', 'max', 'average',
 ]);

@@ -1,10 +1,10 @@
 import type * as acorn from 'acorn';
-import type {
-  ArithmeticOperator,
-  ComparisonOperator,
-  ConstantValue,
-  Expression,
-  ObjectProperty,
+import {
+  type ConstantValue,
+  type Expression,
+  type ObjectProperty,
+  isArithmeticOperator,
+  isComparisonOperator,
 } from '../expression/expression.js';
 import { lambdaError } from './lambda-error.js';
 import { freeIdentifierError } from './lambda-free-identifier.js';
@@ -18,9 +18,6 @@ import { memberPropertyName } from './lambda-member-name.js';
 import { spanOf, type LambdaScope } from './lambda-scope.js';
 import { parseLambdaCall } from './parse-lambda-call.js';
 
-const BINARY_OPERATORS: ReadonlySet<string> = new Set<ComparisonOperator | ArithmeticOperator>([
-  '===', '!==', '==', '!=', '<', '<=', '>', '>=', '+', '-', '*', '/', '%',
-]);
 
 /** Globals that are values, not closures: allowed wherever no parameter shadows them. */
 const GLOBAL_CONSTANTS: ReadonlyMap<string, ConstantValue> = new Map<string, ConstantValue>([
@@ -44,17 +41,19 @@ export function parseLambdaBody(node: AcornExpressionLike, scope: LambdaScope): 
       return member(node, scope);
     case 'CallExpression':
       return parseLambdaCall(node, scope, parseLambdaBody);
-    case 'BinaryExpression':
-      if (!BINARY_OPERATORS.has(node.operator) || node.left.type === 'PrivateIdentifier') {
+    case 'BinaryExpression': {
+      const operator = node.operator;
+      if (!(isComparisonOperator(operator) || isArithmeticOperator(operator)) || node.left.type === 'PrivateIdentifier') {
         throw unsupportedNodeError(node, scope);
       }
       return {
         kind: 'binary',
-        operator: node.operator as ComparisonOperator | ArithmeticOperator,
+        operator,
         left: parseLambdaBody(node.left, scope),
         right: parseLambdaBody(node.right, scope),
         span,
       };
+    }
     case 'LogicalExpression':
       return {
         kind: 'binary',

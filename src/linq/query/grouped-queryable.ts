@@ -1,8 +1,14 @@
 import { DtdeTranslationError } from '../../errors/dtde-translation-error.js';
 import { type AnyLambda, bindLambda } from '../parse/bind-lambda.js';
 import type { Grouping } from '../expression/grouping.js';
-import type { QueryExecutor, QueryExpression, QueryParams } from '../expression/query-expression.js';
-import { Queryable } from './queryable.js';
+import type { QueryExpression, QueryParams } from '../expression/query-expression.js';
+import type { Queryable } from './queryable.js';
+
+/**
+ * Makes the `Queryable` that follows `select`; passed in by `Queryable.groupBy` so that the two
+ * modules do not import each other.
+ */
+export type QueryableFactory = <U>(query: QueryExpression) => Queryable<U>;
 
 /**
  * The result of `groupBy(key)`: the only thing to do with it is `select` one row per group,
@@ -16,11 +22,11 @@ import { Queryable } from './queryable.js';
  */
 export class GroupedQueryable<K, T> {
   readonly #query: QueryExpression;
-  readonly #executor: QueryExecutor;
+  readonly #next: QueryableFactory;
 
-  constructor(query: QueryExpression, executor: QueryExecutor) {
+  constructor(query: QueryExpression, next: QueryableFactory) {
     this.#query = query;
-    this.#executor = executor;
+    this.#next = next;
   }
 
   /**
@@ -40,7 +46,7 @@ export class GroupedQueryable<K, T> {
   select<U, P extends QueryParams>(selector: (group: Grouping<K, T>, p: P) => U, params: P): Queryable<U>;
   select<U>(selector: AnyLambda, params?: QueryParams): Queryable<U> {
     const operators = [...this.#query.operators, { kind: 'select' as const, selector: bindLambda('select', selector, params) }];
-    return new Queryable<U>({ ...this.#query, operators }, this.#executor);
+    return this.#next<U>({ ...this.#query, operators });
   }
 
   /** The chain so far (ending in groupBy), for diagnostics. */

@@ -1,6 +1,6 @@
 import { DtdeInvalidOperationError } from '../../errors/dtde-invalid-operation-error.js';
 import { DtdeTranslationError } from '../../errors/dtde-translation-error.js';
-import { assertCount } from './assert-chain-shape.js';
+import { assertCount } from '../expression/assert-chain-shape.js';
 import { type AnyLambda, bindLambda, terminalArguments } from '../parse/bind-lambda.js';
 import { GroupedQueryable } from './grouped-queryable.js';
 import type {
@@ -194,7 +194,7 @@ export class Queryable<T> implements AsyncIterable<T> {
   groupBy<K, P extends QueryParams>(key: (row: T, p: P) => K, params: P): GroupedQueryable<K, T>;
   groupBy<K>(key: AnyLambda, params?: QueryParams): GroupedQueryable<K, T> {
     const query = this.appendOperator({ kind: 'groupBy', key: bindLambda('groupBy', key, params) });
-    return new GroupedQueryable<K, T>(query, this.executor);
+    return new GroupedQueryable<K, T>(query, (next) => new Queryable(next, this.executor));
   }
 
   /**

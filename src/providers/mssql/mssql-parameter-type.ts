@@ -1,5 +1,5 @@
 import type { ParamExpr, SqlType } from '../../sql/sql-ast.js';
-import { inferSqlType } from '../../planner/translation-context.js';
+import { inferSqlType } from '../../sql/infer-sql-type.js';
 
 const MAX_DECIMAL_PRECISION = 38;
 

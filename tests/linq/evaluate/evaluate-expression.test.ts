@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { DtdeTranslationError } from '../../../src/errors/dtde-translation-error.js';
-import { evaluateExpression, evaluateLambda, type EvaluationScope } from '../../../src/linq/evaluate/evaluate-expression.js';
+import { evaluateExpression, evaluateLambda } from '../../../src/linq/evaluate/evaluate-expression.js';
+import type { EvaluationScope } from '../../../src/linq/evaluate/evaluation-scope.js';
 import { roundHalfAwayFromZero } from '../../../src/linq/evaluate/evaluate-call.js';
 import type {
   BinaryOperator,

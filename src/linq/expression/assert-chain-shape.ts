@@ -1,5 +1,5 @@
 import { DtdeTranslationError } from '../../errors/dtde-translation-error.js';
-import type { QueryOperator } from '../expression/query-expression.js';
+import type { QueryOperator } from './query-expression.js';
 
 /**
  * Check that an operator chain has a shape every executor can run: `thenBy` directly after an
