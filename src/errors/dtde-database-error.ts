@@ -24,6 +24,7 @@ export type DatabaseErrorReason =
  * a failing shard can be found; the executor wraps it in `DtdeShardError` naming the shard.
  */
 export class DtdeDatabaseError extends DtdeError {
+  override readonly name = 'DtdeDatabaseError';
   readonly code = 'DTDE_DATABASE';
   readonly reason: DatabaseErrorReason;
   /** The database in the provider's terms: the absolute file path for SQLite. */

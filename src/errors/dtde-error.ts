@@ -4,9 +4,9 @@
  */
 export abstract class DtdeError extends Error {
   abstract readonly code: string;
-
-  constructor(message: string, options?: { cause?: unknown }) {
-    super(message, options);
-    this.name = new.target.name;
-  }
+  /**
+   * The class's name (`DtdeShardError`), set as a literal in each class rather than read from the
+   * constructor, so it stays right when a minifier renames the classes.
+   */
+  abstract override readonly name: string;
 }

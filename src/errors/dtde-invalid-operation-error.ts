@@ -5,6 +5,7 @@ import { DtdeError } from './dtde-error.js';
  * `single()` over zero or several rows, `first()` or `average()` over no rows.
  */
 export class DtdeInvalidOperationError extends DtdeError {
+  override readonly name = 'DtdeInvalidOperationError';
   readonly code = 'DTDE_INVALID_OPERATION';
   readonly operation: string;
 

@@ -2,6 +2,7 @@ import { DtdeError } from './dtde-error.js';
 
 /** A row cannot be routed to a shard (no shard holds its key value). */
 export class DtdeRoutingError extends DtdeError {
+  override readonly name = 'DtdeRoutingError';
   readonly code = 'DTDE_ROUTING';
   readonly entity: string;
   readonly keyValue: unknown;

@@ -2,6 +2,7 @@ import { DtdeError } from './dtde-error.js';
 
 /** A command failed on one shard. `shardId` is `group::id` outside the default group. */
 export class DtdeShardError extends DtdeError {
+  override readonly name = 'DtdeShardError';
   readonly code = 'DTDE_SHARD';
   readonly shardId: string;
   readonly sql: string | undefined;

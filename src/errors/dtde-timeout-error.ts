@@ -2,6 +2,7 @@ import { DtdeError } from './dtde-error.js';
 
 /** A query ran past `queryTimeoutMs` and was cancelled. */
 export class DtdeTimeoutError extends DtdeError {
+  override readonly name = 'DtdeTimeoutError';
   readonly code = 'DTDE_TIMEOUT';
   readonly timeoutMs: number;
 

@@ -5,6 +5,7 @@ import { DtdeError } from './dtde-error.js';
  * before any I/O. `lambdaSource` and `position` point at the unsupported part.
  */
 export class DtdeTranslationError extends DtdeError {
+  override readonly name = 'DtdeTranslationError';
   readonly code = 'DTDE_TRANSLATION';
   readonly lambdaSource: string | undefined;
   /** Offset of the unsupported part in `lambdaSource` (start, end), when known. */

@@ -5,6 +5,7 @@ import { DtdeError } from './dtde-error.js';
  * value has the wrong type, a string is longer than its column. Raised before anything is written.
  */
 export class DtdeValidationError extends DtdeError {
+  override readonly name = 'DtdeValidationError';
   readonly code = 'DTDE_VALIDATION';
   /** The entity class name (`Customer`). */
   readonly entity: string;
