@@ -29,13 +29,13 @@ export interface SqliteReadPoolStats {
  * its own connection. Connections open lazily and close after `idleTimeoutMs` idle.
  */
 export class SqliteReadPool {
-  private readonly pool: Pool<SqliteConnection>;
+  private readonly pool: SqlitePool<SqliteConnection>;
 
   constructor(
     readonly file: string,
     private readonly settings: SqliteReadPoolSettings,
   ) {
-    this.pool = new Pool<SqliteConnection>({
+    this.pool = new SqlitePool<SqliteConnection>({
       create: async () => SqliteConnection.open(file, 'read', settings),
       destroy: (connection) => connection.close(),
       validate: (connection) => connection.isOpen,
@@ -48,23 +48,47 @@ export class SqliteReadPool {
     });
   }
 
-  /** Waits for a free connection; rejects with the signal's reason when aborted first. */
+  /**
+   * Waits for a free connection; rejects with the signal's reason when aborted first. Once it has
+   * rejected, the pool holds no trace of the request.
+   *
+   * tarn's own `abort()` is not used while tarn may be answering: a free connection is handed to
+   * an acquire through an asynchronous validation, and an abort that lands inside it leaves the
+   * connection lent to nobody (the pool loses it; `destroy()` then waits forever). So an abort
+   * withdraws the request only while it is still queued; otherwise it waits for tarn's answer,
+   * which comes within microtasks (validation is synchronous), and gives the connection back.
+   */
   async acquire(signal?: AbortSignal): Promise<SqliteLease> {
     signal?.throwIfAborted();
     const pending = this.pool.acquire();
-    const onAbort = (): void => pending.abort();
-    signal?.addEventListener('abort', onAbort, { once: true });
-    let connection: SqliteConnection;
-    try {
-      connection = await pending.promise;
-    } catch (error) {
-      if (signal?.aborted) throw signal.reason;
-      throw this.acquireError(error);
-    } finally {
-      signal?.removeEventListener('abort', onAbort);
+    const connection = await new Promise<SqliteConnection>((resolve, reject) => {
+      const onAbort = (): void => {
+        if (this.pool.withdraw(pending)) reject(signal?.reason);
+      };
+      signal?.addEventListener('abort', onAbort, { once: true });
+      pending.promise.then(
+        (acquired) => {
+          signal?.removeEventListener('abort', onAbort);
+          if (signal?.aborted) {
+            this.pool.release(acquired);
+            reject(signal.reason);
+          } else {
+            resolve(acquired);
+          }
+        },
+        (error: unknown) => {
+          signal?.removeEventListener('abort', onAbort);
+          reject(signal?.aborted ? signal.reason : this.acquireError(error));
+        },
+      );
+    });
+    if (signal?.aborted) {
+      // Aborted between tarn's answer and this line: the caller no longer wants it either.
+      this.pool.release(connection);
+      throw signal.reason;
     }
     let released = false;
-    const lease: SqliteLease = {
+    return {
       connection,
       release: () => {
         if (released) return;
@@ -72,11 +96,6 @@ export class SqliteReadPool {
         this.pool.release(connection);
       },
     };
-    if (signal?.aborted) {
-      lease.release();
-      throw signal.reason;
-    }
-    return lease;
   }
 
   stats(): SqliteReadPoolStats {
@@ -102,5 +121,20 @@ export class SqliteReadPool {
       );
     }
     return toSqliteDatabaseError(error, { file: this.file, busyTimeoutMs: this.settings.busyTimeoutMs });
+  }
+}
+
+/** tarn's pool, where a queued acquire can be withdrawn without the race of tarn's `abort()`. */
+class SqlitePool<T> extends Pool<T> {
+  /**
+   * Takes `pending` out of the queue and rejects it, if it is still queued. False when tarn has
+   * already taken it up (a connection is being validated for it, or it was answered).
+   */
+  withdraw(pending: ReturnType<Pool<T>['acquire']>): boolean {
+    const index = this.pendingAcquires.indexOf(pending);
+    if (index < 0) return false;
+    this.pendingAcquires.splice(index, 1);
+    pending.abort(); // settles it and clears its acquire timer; nothing in tarn refers to it now
+    return true;
   }
 }
