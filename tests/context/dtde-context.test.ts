@@ -7,7 +7,7 @@ import type { ModelBuilder } from '../../src/metadata/model-builder.js';
 import type { ShardsBuilder } from '../../src/metadata/shards-builder.js';
 import { sqlite } from '../../src/providers/sqlite/sqlite-provider.js';
 import { configError } from '../metadata/expect-config-error.js';
-import { configureCustomer, configureOrder, Customer, Order, Price } from '../metadata/fixtures.js';
+import { configureCustomer, configureOrder, Customer, Order, Price } from '../support/shop-model.js';
 
 class ShopContext extends DtdeContext {
   customers = this.set(Customer);

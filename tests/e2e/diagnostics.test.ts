@@ -7,7 +7,7 @@ import { hashBucket } from '../../src/routing/stable-hash.js';
 import { listenDiagnostics, type DiagnosticsLog } from './support/listen-diagnostics.js';
 import { openShop, type OpenShop } from './support/open-shop.js';
 import { reopenShop } from './support/reopen-shop.js';
-import { REGIONS, YEARS } from './support/shop-data.js';
+import { BUCKETS, REGIONS, YEARS } from '../support/shop-model.js';
 import { Archive, ARCHIVE_SPLIT, Customer, Event, Order, Product } from './support/shop-model.js';
 
 // Pruning proved from the outside: a diagnostics_channel subscriber, as a user would attach one,
@@ -24,7 +24,6 @@ afterAll(async () => {
 });
 afterEach(() => log?.stop());
 
-const BUCKETS = ['b0', 'b1', 'b2', 'b3'];
 const ordered = { ordered: true };
 const unordered = { ordered: false };
 const d = (iso: string): Date => new Date(`${iso}T00:00:00Z`);
@@ -199,7 +198,7 @@ describe('messages of a fanned-out query', () => {
     expect(shardsSeen()).toEqual({ planned: buckets, ran: buckets });
     for (const message of log.shards) {
       expectFinished(message);
-      const bucket = BUCKETS.indexOf(message.shardId.slice('buckets::'.length));
+      const bucket = (BUCKETS as readonly string[]).indexOf(message.shardId.slice('buckets::'.length));
       expect(message.sql).toContain(`FROM "Events_${BUCKETS[bucket]}"`);
       expect(message.rowCount).toBe(shop.data.events.filter((e) => hashBucket(e.userId, BUCKETS.length) === bucket).length);
     }
@@ -244,7 +243,7 @@ describe('toQueryString and explain, without I/O', () => {
     try {
       const routed = ctx.customers.where((c) => c.region === 'EU').orderBy((c) => c.name).skip(10).take(5);
       const cols = (a: string, q: (s: string) => string): string =>
-        ['id', 'region', 'name', 'email', 'createdAt', 'vip', 'score'].map((c) => `${q(a)}.${q(c)} AS ${q(c)}`).join(', ');
+        ['id', 'region', 'name', 'email', 'createdAt', 'vip', 'score', 'rating'].map((c) => `${q(a)}.${q(c)} AS ${q(c)}`).join(', ');
       const dq = (s: string): string => `"${s}"`;
       const br = (s: string): string => `[${s}]`;
 

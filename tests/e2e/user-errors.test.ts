@@ -11,6 +11,7 @@ import {
   ModelBuilder,
   sqlite,
 } from 'dtde';
+import { configureCustomer, configureOrder, Customer, Order, Price } from '../support/shop-model.js';
 
 // The five mistakes a new user makes first, seen through the public API only, with real lambdas
 // compiled by the test's toolchain (not source strings). Each error must be the documented class
@@ -18,30 +19,14 @@ import {
 // the exact wording (tests/linq/parse-lambda-errors, tests/context, tests/loading); this file
 // covers the paths they do not: class-field sets, bulkLoad, and closures in each operator.
 
-class Customer { id!: number; region!: string; name!: string; total!: number }
-class Order { id!: number; orderDate!: Date }
-/** Never configured in any model. */
-class Price { id!: number }
-
+// The shared shop model's customers and orders; Price is never configured.
 class ShopContext extends DtdeContext {
   customers = this.set(Customer);
   orders = this.set(Order);
 
   protected override onModelCreating(mb: ModelBuilder) {
-    mb.entity(Customer, e => {
-      e.key(c => c.id);
-      e.property(c => c.id).int();
-      e.property(c => c.region).string(8);
-      e.property(c => c.name).string(50);
-      e.property(c => c.total).int();
-      e.shardBy(c => c.region);
-    });
-    mb.entity(Order, e => {
-      e.key(o => o.id);
-      e.property(o => o.id).int();
-      e.property(o => o.orderDate).dateTime();
-      e.shardByDate(o => o.orderDate, 'year').useShardGroup('years');
-    });
+    mb.entity(Customer, configureCustomer);
+    mb.entity(Order, configureOrder);
   }
 }
 
@@ -71,7 +56,10 @@ async function openShop(): Promise<ShopContext> {
   return ctx;
 }
 
-const customer = (id: number, region: string, total = id): Customer => Object.assign(new Customer(), { id, region, name: `c${id}`, total });
+const customer = (id: number, region: string, score = id): Customer =>
+  Object.assign(new Customer(), { id, region, name: `c${id}`, email: null, createdAt: new Date(Date.UTC(2024, 0, id)), vip: false, score, rating: null });
+const order = (id: number, orderDate: string): Order =>
+  Object.assign(new Order(), { id, customerId: 1, orderDate: new Date(orderDate), total: 10, status: 'new', note: null });
 
 /** Runs `action` and returns what it threw (sync or async). */
 async function thrown(action: () => unknown): Promise<unknown> {
@@ -97,7 +85,7 @@ describe('1. an entity that onModelCreating does not configure', () => {
 
   it('fails in bulkLoad before anything is written', async () => {
     const ctx = await openShop();
-    const error = await thrown(() => bulkLoad(ctx, Price, [Object.assign(new Price(), { id: 1 })]));
+    const error = await thrown(() => bulkLoad(ctx, Price, [Object.assign(new Price(), { id: '0f8fad5b-d9cb-469f-a165-70867728950e' })]));
     expect(error).toBeInstanceOf(DtdeConfigurationError);
     expect((error as Error).message).toContain('Price is not an entity of ShopContext; configure it in onModelCreating with mb.entity(Price');
   });
@@ -108,10 +96,10 @@ describe('2. a variable captured from outside a lambda', () => {
     const ctx = await openShop();
     const min = 3;
     const cases: [() => unknown, string, string][] = [
-      [() => ctx.customers.where(c => c.total > min), '.where((c, p) => c.total > p.min, { min })', '(c) => c.total > min'],
-      [() => ctx.customers.orderBy(c => c.total * min), '.orderBy((c, p) => c.total * p.min, { min })', '(c) => c.total * min'],
-      [() => ctx.customers.select(c => ({ t: c.total * min })), '.select((c, p) => ({ t: c.total * p.min }), { min })', '(c) => ({ t: c.total * min })'],
-      [() => ctx.customers.count(c => c.total > min), '.count((c, p) => c.total > p.min, { min })', '(c) => c.total > min'],
+      [() => ctx.customers.where(c => c.score > min), '.where((c, p) => c.score > p.min, { min })', '(c) => c.score > min'],
+      [() => ctx.customers.orderBy(c => c.score * min), '.orderBy((c, p) => c.score * p.min, { min })', '(c) => c.score * min'],
+      [() => ctx.customers.select(c => ({ t: c.score * min })), '.select((c, p) => ({ t: c.score * p.min }), { min })', '(c) => ({ t: c.score * min })'],
+      [() => ctx.customers.count(c => c.score > min), '.count((c, p) => c.score > p.min, { min })', '(c) => c.score > min'],
     ];
     for (const [build, fix, source] of cases) {
       const error = await thrown(build);
@@ -130,9 +118,9 @@ describe('2. a variable captured from outside a lambda', () => {
     const rows = [1, 2, 3, 4, 5, 6].map(i => customer(i, i % 2 === 0 ? 'EU' : 'US'));
     await bulkLoad(ctx, Customer, rows);
     const min = 3;
-    const found = await ctx.customers.where((c, p) => c.total > p.min, { min }).orderBy(c => c.id).toArray();
-    expect(found).toEqual(rows.filter(c => c.total > min));
-    expect(await ctx.customers.count((c, p) => c.total > p.min, { min })).toBe(3);
+    const found = await ctx.customers.where((c, p) => c.score > p.min, { min }).orderBy(c => c.id).toArray();
+    expect(found).toEqual(rows.filter(c => c.score > min));
+    expect(await ctx.customers.count((c, p) => c.score > p.min, { min })).toBe(3);
   });
 });
 
@@ -161,7 +149,7 @@ describe('4. a method or function dtde cannot translate', () => {
 
   it('a global function gets the params rewrite as its fix', async () => {
     const ctx = await openShop();
-    const error = await thrown(() => ctx.customers.where(c => c.total > parseInt(c.name)));
+    const error = await thrown(() => ctx.customers.where(c => c.score > parseInt(c.name)));
     expect(error).toBeInstanceOf(DtdeTranslationError);
     const { message } = error as DtdeTranslationError;
     expect(message).toContain('`parseInt(...)` is not supported in a dtde lambda');
@@ -172,7 +160,7 @@ describe('4. a method or function dtde cannot translate', () => {
 describe('5. a row whose shard key value has no shard, when loading', () => {
   it('a date in a year with no shard names the row, the missing shard, the shards that exist and the fix', async () => {
     const ctx = await openShop();
-    const rows = [Object.assign(new Order(), { id: 1, orderDate: new Date('2024-03-01T00:00:00Z') }), Object.assign(new Order(), { id: 2, orderDate: new Date('2023-05-01T00:00:00Z') })];
+    const rows = [order(1, '2024-03-01T00:00:00Z'), order(2, '2023-05-01T00:00:00Z')];
     const error = await thrown(() => bulkLoad(ctx, Order, rows));
     expect(error).toBeInstanceOf(DtdeRoutingError);
     expect(error).toMatchObject({ code: 'DTDE_ROUTING', entity: 'Order', availableShards: ['years::2024', 'years::2025'] });

@@ -7,7 +7,8 @@ import { bulkLoad } from '../../src/loading/bulk-load.js';
 import type { ShardGroupBuilder } from '../../src/metadata/shard-group-builder.js';
 import type { ShardsBuilder } from '../../src/metadata/shards-builder.js';
 import { sqlite } from '../../src/providers/sqlite/sqlite-provider.js';
-import { Archived, Customer, execIn, Order, rowsOf, Setting, ShopContext, useContextFolder } from '../schema/schema-fixtures.js';
+import { execIn, rowsOf, ShopContext, useContextFolder } from '../schema/schema-fixtures.js';
+import { Archive, Customer, Order, Product } from '../support/shop-model.js';
 
 const dir = useContextFolder();
 const years = (g: ShardGroupBuilder) => g.addShard('2024', { file: 'orders-2024.db' }).addShard('2025', { file: 'orders-2025.db' });
@@ -20,9 +21,21 @@ async function createdShop(shards: (s: ShardsBuilder) => ShardsBuilder = layout)
 }
 
 const customer = (id: number, region: string, name = `c${id}`): Customer =>
-  Object.assign(new Customer(), { id, region, name, createdAt: new Date(Date.UTC(2024, 0, id % 28 + 1)), note: id % 2 === 0 ? null : 'vip' });
-const order = (customerId: number, orderDate: string, total: number, paid: boolean) =>
-  Object.assign(new Order(), { customerId, orderDate: new Date(orderDate), total, paid });
+  Object.assign(new Customer(), {
+    id,
+    region,
+    name,
+    email: id % 2 === 0 ? null : 'vip@example.com',
+    createdAt: new Date(Date.UTC(2024, 0, id % 28 + 1)),
+    vip: id % 2 === 1,
+    score: id * 10,
+    rating: id % 2 === 0 ? null : id,
+  });
+const order = (customerId: number, orderDate: string, total: number, status: string) =>
+  Object.assign(new Order(), { customerId, orderDate: new Date(orderDate), total, status, note: null });
+/** A valid customer row but for the property a case leaves out or spoils. */
+const row = { id: 7, region: 'EU', name: 'n', email: null, createdAt: new Date(0), vip: false, score: 0, rating: null };
+const { name: _name, ...withoutName } = row;
 
 async function* asAsync<T>(rows: readonly T[]): AsyncIterable<T> {
   for (const row of rows) yield row;
@@ -34,28 +47,28 @@ describe('bulkLoad', () => {
     const customers = [customer(1, 'EU', 'Ann'), customer(2, 'US', 'Bob'), customer(3, 'EU', 'Cy')];
     expect(await bulkLoad(ctx, Customer, customers)).toEqual({ rowsLoaded: 3, perShard: { EU: 2, US: 1 } });
     expect(rowsOf(dir.file('main.db'), 'Customers_EU', 'id')).toEqual([
-      { id: 1, region: 'EU', name: 'Ann', createdAt: '2024-01-02T00:00:00.000Z', note: 'vip' },
-      { id: 3, region: 'EU', name: 'Cy', createdAt: '2024-01-04T00:00:00.000Z', note: 'vip' },
+      { id: 1, region: 'EU', name: 'Ann', email: 'vip@example.com', createdAt: '2024-01-02T00:00:00.000Z', vip: 1, score: 10, rating: 1 },
+      { id: 3, region: 'EU', name: 'Cy', email: 'vip@example.com', createdAt: '2024-01-04T00:00:00.000Z', vip: 1, score: 30, rating: 3 },
     ]);
     expect(rowsOf(dir.file('main.db'), 'Customers_US', 'id')).toEqual([
-      { id: 2, region: 'US', name: 'Bob', createdAt: '2024-01-03T00:00:00.000Z', note: null },
+      { id: 2, region: 'US', name: 'Bob', email: null, createdAt: '2024-01-03T00:00:00.000Z', vip: 0, score: 20, rating: null },
     ]);
 
     // Database-mode shards: one file per year; the generated id is left to the database.
-    const orders = [order(1, '2024-03-01T10:00:00Z', 9.5, true), order(2, '2025-01-01T00:00:00Z', 20, false), order(1, '2024-12-31T23:59:59.999Z', 1.25, false)];
+    const orders = [order(1, '2024-03-01T10:00:00Z', 9.5, 'paid'), order(2, '2025-01-01T00:00:00Z', 20, 'new'), order(1, '2024-12-31T23:59:59.999Z', 1.25, 'new')];
     expect(await bulkLoad(ctx, Order, asAsync(orders))).toEqual({ rowsLoaded: 3, perShard: { 'years::2024': 2, 'years::2025': 1 } });
     expect(rowsOf(dir.file('orders-2024.db'), 'Orders', 'id')).toEqual([
-      { id: 1, customerId: 1, orderDate: '2024-03-01T10:00:00.000Z', total: 9.5, paid: 1 },
-      { id: 2, customerId: 1, orderDate: '2024-12-31T23:59:59.999Z', total: 1.25, paid: 0 },
+      { id: 1, customerId: 1, orderDate: '2024-03-01T10:00:00.000Z', total: 9.5, status: 'paid', note: null },
+      { id: 2, customerId: 1, orderDate: '2024-12-31T23:59:59.999Z', total: 1.25, status: 'new', note: null },
     ]);
     expect(rowsOf(dir.file('orders-2025.db'), 'Orders', 'id')).toEqual([
-      { id: 1, customerId: 2, orderDate: '2025-01-01T00:00:00.000Z', total: 20, paid: 0 },
+      { id: 1, customerId: 2, orderDate: '2025-01-01T00:00:00.000Z', total: 20, status: 'new', note: null },
     ]);
 
     // Unsharded: the one table; its synthetic shard is named after the table. Plain objects work too.
-    const settings = [{ key: 'a', value: 2n ** 60n }, { key: 'b', value: 7 }] as Setting[];
-    expect(await bulkLoad(ctx, Setting, settings)).toEqual({ rowsLoaded: 2, perShard: { Settings: 2 } });
-    expect(rowsOf(dir.file('main.db'), 'Settings', 'key').map((r) => r.key)).toEqual(['a', 'b']);
+    const products = [{ id: 1, name: 'a', price: 9.99, category: null }, { id: 2, name: 'b', price: 5, category: 'tools' }] as Product[];
+    expect(await bulkLoad(ctx, Product, products)).toEqual({ rowsLoaded: 2, perShard: { Products: 2 } });
+    expect(rowsOf(dir.file('main.db'), 'Products', 'id').map((r) => r.name)).toEqual(['a', 'b']);
   });
 
   it('splits large loads into batches and statements; async input gives the same tables', async () => {
@@ -69,25 +82,25 @@ describe('bulkLoad', () => {
   it.each([
     [
       'a missing required property',
-      { id: 7, region: 'EU', createdAt: new Date(0), note: null },
+      withoutName,
       'name',
-      "bulkLoad(Customer): row 1: property 'name' is missing, but it is required; set it to a string of at most 20 characters, or declare it nullable (e.property(x => x.name).nullable()).",
+      "bulkLoad(Customer): row 1: property 'name' is missing, but it is required; set it to a string of at most 200 characters, or declare it nullable (e.property(x => x.name).nullable()).",
     ],
     [
       'a string longer than its column',
-      { id: 7, region: 'EU', name: 'x'.repeat(21), createdAt: new Date(0), note: null },
+      { ...row, name: 'x'.repeat(201) },
       'name',
-      "bulkLoad(Customer): row 1: property 'name' must be a string of at most 20 characters, got \"xxxxxxxxxxxxxxxxxxxxx\" (21 characters); fix the value, or change the model of Customer.name if the value is right.",
+      `bulkLoad(Customer): row 1: property 'name' must be a string of at most 200 characters, got "${'x'.repeat(40)}"… (201 characters); fix the value, or change the model of Customer.name if the value is right.`,
     ],
     [
       'a wrong type',
-      { id: '7', region: 'EU', name: 'n', createdAt: new Date(0), note: null },
+      { ...row, id: '7' },
       'id',
       "bulkLoad(Customer): row 1: property 'id' must be an integer from -2147483648 to 2147483647 (int), got the string \"7\"; fix the value, or change the model of Customer.id if the value is right.",
     ],
     [
       'an invalid date',
-      { id: 7, region: 'EU', name: 'n', createdAt: new Date('nope'), note: null },
+      { ...row, createdAt: new Date('nope') },
       'createdAt',
       "bulkLoad(Customer): row 1: property 'createdAt' must be a valid Date, got Invalid Date; fix the value, or change the model of Customer.createdAt if the value is right.",
     ],
@@ -126,16 +139,23 @@ describe('bulkLoad', () => {
 
   it('loads manual tables the user created, by their predicates', async () => {
     const ctx = await createdShop();
-    execIn(dir.file('main.db'), 'CREATE TABLE "Archive_2023" ("id" INTEGER PRIMARY KEY, "year" INTEGER NOT NULL)');
-    const rows = [1, 2].map((id) => Object.assign(new Archived(), { id, year: 2023 }));
-    expect(await bulkLoad(ctx, Archived, rows)).toEqual({ rowsLoaded: 2, perShard: { Archive_2023: 2 } });
-    expect(rowsOf(dir.file('main.db'), 'Archive_2023')).toEqual([{ id: 1, year: 2023 }, { id: 2, year: 2023 }]);
+    for (const table of ['ArchiveOld', 'ArchiveNew']) {
+      execIn(dir.file('main.db'), `CREATE TABLE "${table}" ("id" INTEGER PRIMARY KEY, "orderDate" TEXT NOT NULL, "total" REAL NOT NULL)`);
+    }
+    const dates = ['2019-06-01T00:00:00.000Z', '2021-06-01T00:00:00.000Z', '2019-12-31T23:59:59.999Z'];
+    const rows = dates.map((d, i) => Object.assign(new Archive(), { id: i + 1, orderDate: new Date(d), total: 10 }));
+    expect(await bulkLoad(ctx, Archive, rows)).toEqual({ rowsLoaded: 3, perShard: { ArchiveOld: 2, ArchiveNew: 1 } });
+    expect(rowsOf(dir.file('main.db'), 'ArchiveOld', 'id')).toEqual([
+      { id: 1, orderDate: '2019-06-01T00:00:00.000Z', total: 10 },
+      { id: 3, orderDate: '2019-12-31T23:59:59.999Z', total: 10 },
+    ]);
+    expect(rowsOf(dir.file('main.db'), 'ArchiveNew', 'id')).toEqual([{ id: 2, orderDate: '2021-06-01T00:00:00.000Z', total: 10 }]);
   });
 
   it('a failing shard transaction rolls that shard back whole; shards committed before it stay written (atomic per shard, not across shards)', async () => {
     const ctx = await createdShop();
     // US already holds id 1399: the second INSERT statement of US's transaction (ids 1200..1399) fails.
-    execIn(dir.file('main.db'), `INSERT INTO "Customers_US" VALUES (1399, 'US', 'old', '2020-01-01T00:00:00.000Z', NULL)`);
+    execIn(dir.file('main.db'), `INSERT INTO "Customers_US" VALUES (1399, 'US', 'old', NULL, '2020-01-01T00:00:00.000Z', 0, 0, NULL)`);
     const eu = Array.from({ length: 10 }, (_, i) => customer(i + 1, 'EU'));
     const us = Array.from({ length: 400 }, (_, i) => customer(1000 + i, 'US'));
     const error = await bulkLoad(ctx, Customer, [...eu, ...us]).catch((e: unknown) => e);

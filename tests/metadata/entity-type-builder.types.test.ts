@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { EntityTypeBuilder } from '../../src/metadata/entity-type-builder.js';
 import { ModelBuilder } from '../../src/metadata/model-builder.js';
-import { Customer, Order, Price } from './fixtures.js';
+import { Customer, Order, Price } from '../support/shop-model.js';
 
 // Compile-time checks: `tsc --noEmit` fails if an expected error disappears or a valid call stops
 // compiling. The refused calls sit in functions that never run; the valid ones build a real model.
@@ -9,11 +9,10 @@ describe('ModelBuilder typing', () => {
   it('accepts lambdas typed from the entity', () => {
     const model = new ModelBuilder()
       .entity(Customer, (e) => {
-        e.key((c) => [c.tenantId, c.id]);
-        e.property((c) => c.tenantId).int();
+        e.key((c) => [c.region, c.id]);
         e.property((c) => c.id).int().column('Id').generated(false);
         e.property((c) => c.region).string(8);
-        e.property((c) => c.note).string().nullable();
+        e.property((c) => c.email).string().nullable();
         e.shardBy((c) => c.region, { caseSensitive: false }).withStorageMode('tables').withTablePattern('{Table}_{ShardId}');
       })
       .entity(Order, (e) => {

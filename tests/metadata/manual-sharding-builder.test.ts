@@ -5,7 +5,7 @@ import { ModelBuilder } from '../../src/metadata/model-builder.js';
 import { shardTargets } from '../../src/metadata/shard-targets.js';
 import { buildShardLayout } from '../../src/metadata/shards-builder.js';
 import { configError } from './expect-config-error.js';
-import { Order } from './fixtures.js';
+import { Order } from '../support/shop-model.js';
 
 const y2023 = { from: new Date('2023-01-01T00:00:00Z'), to: new Date('2024-01-01T00:00:00Z') };
 

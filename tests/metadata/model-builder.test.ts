@@ -4,7 +4,7 @@ import type { EntityTypeBuilder } from '../../src/metadata/entity-type-builder.j
 import type { EntityModel } from '../../src/metadata/model.js';
 import { ModelBuilder } from '../../src/metadata/model-builder.js';
 import { configError } from './expect-config-error.js';
-import { configureCustomer, configureOrder, Customer, Order, Price } from './fixtures.js';
+import { configureCustomer, configureOrder, Customer, Order, Price } from '../support/shop-model.js';
 
 function build<T>(cls: abstract new () => T, configure: (e: EntityTypeBuilder<T>) => void): EntityModel {
   return new ModelBuilder().entity(cls, configure).build().entities.get(cls)!;
@@ -33,7 +33,7 @@ describe('ModelBuilder', () => {
       sharding: { strategy: 'value', property: 'region', caseSensitive: true, storageMode: 'tables', tablePattern: '{Table}_{ShardId}', shardGroup: 'default' },
       temporal: null,
     });
-    expect(customer.properties.map((p) => p.name)).toEqual(['id', 'region', 'name', 'createdAt']);
+    expect(customer.properties.map((p) => p.name)).toEqual(['id', 'region', 'name', 'email', 'createdAt', 'vip', 'score', 'rating']);
     expect(customer.propertyByName.get('region')).toEqual({
       name: 'region',
       column: 'region',
@@ -71,11 +71,11 @@ describe('ModelBuilder', () => {
 
   it('supports composite keys', () => {
     const model = build(Customer, (e) => {
-      e.key((c) => [c.tenantId, c.id]);
-      e.property((c) => c.tenantId).int();
+      e.key((c) => [c.region, c.id]);
+      e.property((c) => c.region).string(8);
       e.property((c) => c.id).int();
     });
-    expect(model.key).toEqual(['tenantId', 'id']);
+    expect(model.key).toEqual(['region', 'id']);
   });
 
   it('shardBy with case-insensitive matching, shardByHash, storage options', () => {
@@ -153,12 +153,12 @@ describe('EntityTypeBuilder configuration errors', () => {
   it('names a key property that is not configured', () => {
     const error = configError(() =>
       build(Customer, (e) => {
-        e.key((c) => [c.tenantId, c.id]);
+        e.key((c) => [c.region, c.id]);
         e.property((c) => c.id).int();
       }),
     );
     expect(error.message).toBe(
-      "Customer.key: property 'tenantId' is not configured; add e.property(x => x.tenantId) with its column type in onModelCreating.",
+      "Customer.key: property 'region' is not configured; add e.property(x => x.region) with its column type in onModelCreating.",
     );
   });
 
@@ -231,8 +231,8 @@ describe('EntityTypeBuilder configuration errors', () => {
       configError(customerWith((e) => { e.property((c) => c.createdAt).dateTime(); e.shardBy((c) => c.createdAt as unknown as string); })).message,
     ).toBe("Customer.shardBy: shard key 'createdAt' is dateTime, which cannot name a shard; use shardByDate for dates.");
     expect(
-      configError(customerWith((e) => { e.property((c) => c.tenantId).decimal(10, 2); e.shardBy((c) => c.tenantId); })).message,
-    ).toBe("Customer.shardBy: shard key 'tenantId' is decimal, which cannot name a shard; use a string, int, bigint, uuid or boolean property.");
+      configError(customerWith((e) => { e.property((c) => c.score).decimal(10, 2); e.shardBy((c) => c.score); })).message,
+    ).toBe("Customer.shardBy: shard key 'score' is decimal, which cannot name a shard; use a string, int, bigint, uuid or boolean property.");
   });
 
   it('refuses bad strategy arguments', () => {

@@ -2,9 +2,8 @@ import { describe, expect, it } from 'vitest';
 import type { EntityModel, ShardingModel } from '../../src/metadata/model.js';
 import { entityShards, shardTarget, shardTargets } from '../../src/metadata/shard-targets.js';
 import { buildShardLayout } from '../../src/metadata/shards-builder.js';
+import { Customer } from '../support/shop-model.js';
 import { configError } from './expect-config-error.js';
-
-class Customer {}
 
 // Hand-built models keep these tests about placement only (the builders have their own tests).
 function entity(sharding: Partial<ShardingModel> | null, schema?: string): EntityModel {

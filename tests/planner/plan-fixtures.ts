@@ -23,98 +23,20 @@ import type { DatabaseDriver } from '../../src/providers/database-driver.js';
 import type { BoundParameter } from '../../src/sql/dialect.js';
 import { mssqlDialect } from '../../src/providers/mssql/mssql-dialect.js';
 import { sqliteDialect } from '../../src/providers/sqlite/sqlite-dialect.js';
+import { Archive, configureShop, Customer, Event, Order, shopShards } from '../support/shop-model.js';
 import { parseTsql } from './translate-fixtures.js';
 
 export { parseTsql };
 
-/** Customers by region (value strategy, table shards EU / US / APAC). `note` and `score` are nullable. */
-export class Customer {
-  id!: number;
-  region!: string;
-  name!: string;
-  createdAt!: Date;
-  note!: string | null;
-  score!: number | null;
-}
-
-/** Orders by year (date strategy) in the `years` group: 2023, 2024, 2025. */
-export class Order {
-  id!: number;
-  customerId!: number;
-  orderDate!: Date;
-  total!: number;
-  status!: string;
-}
-
-/** Users hashed by tenant into the four shards of the `buckets` group. */
-export class User {
-  id!: number;
-  tenantId!: number;
-  email!: string;
-}
-
-/** Pre-existing tables, one per era, chosen by a predicate each (manual strategy). */
-export class Invoice {
-  id!: number;
-  issuedOn!: Date;
-  amount!: number;
-}
-
-export const CUT_2020 = new Date('2020-01-01T00:00:00.000Z');
-
+// The shared shop model, every shard a table in one database: customers by region (EU, US, APAC),
+// orders by year (2023 to 2025), events hashed by user into four buckets, and the manual archive
+// tables in a schema (dbo.ArchiveOld, dbo.ArchiveNew), so names are quoted part by part.
 export function buildModel(): Model {
-  const mb = new ModelBuilder();
-  mb.entity(Customer, (e) => {
-    e.toTable('Customers');
-    e.key((c) => c.id);
-    e.property((c) => c.id).int();
-    e.property((c) => c.region).string(8);
-    e.property((c) => c.name).string(200);
-    e.property((c) => c.createdAt).dateTime();
-    e.property((c) => c.note).string(400).nullable();
-    e.property((c) => c.score).int().nullable();
-    e.shardBy((c) => c.region).withStorageMode('tables');
-  });
-  mb.entity(Order, (e) => {
-    e.toTable('Orders');
-    e.key((o) => o.id);
-    e.property((o) => o.id).int();
-    e.property((o) => o.customerId).int();
-    e.property((o) => o.orderDate).dateTime();
-    e.property((o) => o.total).decimal(18, 2);
-    e.property((o) => o.status).string(16);
-    e.shardByDate((o) => o.orderDate, 'year').useShardGroup('years');
-  });
-  mb.entity(User, (e) => {
-    e.toTable('Users');
-    e.key((u) => u.id);
-    e.property((u) => u.id).int();
-    e.property((u) => u.tenantId).int();
-    e.property((u) => u.email).string(320);
-    e.shardByHash((u) => u.tenantId, 4).useShardGroup('buckets');
-  });
-  mb.entity(Invoice, (e) => {
-    e.toTable('Invoices');
-    e.key((i) => i.id);
-    e.property((i) => i.id).int();
-    e.property((i) => i.issuedOn).dateTime();
-    e.property((i) => i.amount).decimal(12, 2);
-    e.useManualSharding((m) =>
-      m
-        .addTable('archive.Invoices_Old', (i, p) => i.issuedOn < p.cut, { cut: CUT_2020 })
-        .addTable('dbo.Invoices_Current', (i, p) => i.issuedOn >= p.cut, { cut: CUT_2020 }),
-    );
-  });
-  return mb.build();
+  return configureShop(new ModelBuilder(), { archive: { schema: 'dbo' } }).build();
 }
 
 export function buildLayout(): ShardLayout {
-  return buildShardLayout((s) =>
-    s
-      .addShards('EU', 'US', 'APAC')
-      .addShardGroup('years', (g) => g.addShards('2023', '2024', '2025'))
-      .addShardGroup('buckets', (g) => g.addShards('b0', 'b1', 'b2', 'b3')),
-  );
+  return buildShardLayout((s) => shopShards(s));
 }
 
 export class NoIoError extends Error {
@@ -166,8 +88,8 @@ const setOf = <T>(entity: EntityClass<T>): DbSet<T> => new DbSet<T>(entityModelO
 
 export const customers = setOf(Customer);
 export const orders = setOf(Order);
-export const users = setOf(User);
-export const invoices = setOf(Invoice);
+export const events = setOf(Event);
+export const archive = setOf(Archive);
 
 /** A DbSet wired straight to the engine (no recorder), to show that running a query does reach the driver. */
 export const engineCustomers = new DbSet<Customer>(entityModelOf(model, Customer), engine);
@@ -261,10 +183,9 @@ export async function expectShape(c: ShapeCase): Promise<ShardQueryPlan> {
 }
 
 /** Every Customer column, as whole-entity queries select them. */
-export const SQLITE_CUSTOMER =
-  '"c"."id" AS "id", "c"."region" AS "region", "c"."name" AS "name", "c"."createdAt" AS "createdAt", "c"."note" AS "note", "c"."score" AS "score"';
-export const MSSQL_CUSTOMER =
-  '[c].[id] AS [id], [c].[region] AS [region], [c].[name] AS [name], [c].[createdAt] AS [createdAt], [c].[note] AS [note], [c].[score] AS [score]';
+const CUSTOMER_COLUMNS = ['id', 'region', 'name', 'email', 'createdAt', 'vip', 'score', 'rating'];
+export const SQLITE_CUSTOMER = CUSTOMER_COLUMNS.map((c) => `"c"."${c}" AS "${c}"`).join(', ');
+export const MSSQL_CUSTOMER = CUSTOMER_COLUMNS.map((c) => `[c].[${c}] AS [${c}]`).join(', ');
 
 export const ALL_REGIONS = ['EU', 'US', 'APAC'];
 export const ALL_YEARS = ['years::2023', 'years::2024', 'years::2025'];

@@ -27,9 +27,9 @@ const cases: ShapeCase[] = [
   },
   {
     name: 'endsWith and string includes from params: the pattern is a parameter too',
-    query: customers.where((c, p) => c.name.endsWith(p.suffix) || c.note!.includes(p.part), { suffix: 'son', part: '[vip]' }),
-    sqlite: `SELECT ${S_ALL} FROM "Customers_EU" AS "c" WHERE "c"."name" GLOB ? OR "c"."note" GLOB ?`,
-    mssql: `SELECT ${M_ALL} FROM [Customers_EU] AS [c] WHERE [c].[name] LIKE @p0 ESCAPE '\\' OR [c].[note] LIKE @p1 ESCAPE '\\'`,
+    query: customers.where((c, p) => c.name.endsWith(p.suffix) || c.email!.includes(p.part), { suffix: 'son', part: '[vip]' }),
+    sqlite: `SELECT ${S_ALL} FROM "Customers_EU" AS "c" WHERE "c"."name" GLOB ? OR "c"."email" GLOB ?`,
+    mssql: `SELECT ${M_ALL} FROM [Customers_EU] AS [c] WHERE [c].[name] LIKE @p0 ESCAPE '\\' OR [c].[email] LIKE @p1 ESCAPE '\\'`,
     params: { sqlite: ['*son', '*[[]vip]*'], mssql: ['%son', '%\\[vip]%'] },
     ...entityRows,
   },
@@ -43,9 +43,9 @@ const cases: ShapeCase[] = [
   },
   {
     name: "null semantics: `!==` on a nullable column also matches NULL (as JavaScript's null !== 'vip')",
-    query: customers.where((c) => c.note !== 'vip'),
-    sqlite: `SELECT ${S_ALL} FROM "Customers_EU" AS "c" WHERE "c"."note" <> ? OR "c"."note" IS NULL`,
-    mssql: `SELECT ${M_ALL} FROM [Customers_EU] AS [c] WHERE [c].[note] <> @p0 OR [c].[note] IS NULL`,
+    query: customers.where((c) => c.email !== 'vip'),
+    sqlite: `SELECT ${S_ALL} FROM "Customers_EU" AS "c" WHERE "c"."email" <> ? OR "c"."email" IS NULL`,
+    mssql: `SELECT ${M_ALL} FROM [Customers_EU] AS [c] WHERE [c].[email] <> @p0 OR [c].[email] IS NULL`,
     params: { sqlite: ['vip'], mssql: ['vip'] },
     ...entityRows,
   },
@@ -59,9 +59,9 @@ const cases: ShapeCase[] = [
   },
   {
     name: 'null semantics: `=== null` is IS NULL, with no parameter',
-    query: customers.where((c) => c.score === null),
-    sqlite: `SELECT ${S_ALL} FROM "Customers_EU" AS "c" WHERE "c"."score" IS NULL`,
-    mssql: `SELECT ${M_ALL} FROM [Customers_EU] AS [c] WHERE [c].[score] IS NULL`,
+    query: customers.where((c) => c.rating === null),
+    sqlite: `SELECT ${S_ALL} FROM "Customers_EU" AS "c" WHERE "c"."rating" IS NULL`,
+    mssql: `SELECT ${M_ALL} FROM [Customers_EU] AS [c] WHERE [c].[rating] IS NULL`,
     ...entityRows,
   },
   {

@@ -5,7 +5,8 @@ import { describe, expect, it } from 'vitest';
 import { DtdeTranslationError } from '../../src/errors/dtde-translation-error.js';
 import type { Queryable } from '../../src/linq/query/queryable.js';
 import { normalizeQuery } from '../../src/planner/normalize-query.js';
-import { type Order, customers, orders, renderBoth, rowsPlanOf } from './plan-fixtures.js';
+import type { Order } from '../support/shop-model.js';
+import { customers, orders, renderBoth, rowsPlanOf } from './plan-fixtures.js';
 
 function refusal(run: () => unknown): DtdeTranslationError {
   try {

@@ -13,20 +13,26 @@ import {
   customers,
   engineCustomers,
   expectShape,
-  invoices,
+  archive,
+  events,
   orders,
   planOf,
   rowsPlanOf,
-  users,
 } from './plan-fixtures.js';
 
-const S_ORDER = '"o"."id" AS "id", "o"."customerId" AS "customerId", "o"."orderDate" AS "orderDate", "o"."total" AS "total", "o"."status" AS "status"';
-const M_ORDER = '[o].[id] AS [id], [o].[customerId] AS [customerId], [o].[orderDate] AS [orderDate], [o].[total] AS [total], [o].[status] AS [status]';
-const S_INVOICE = '"i"."id" AS "id", "i"."issuedOn" AS "issuedOn", "i"."amount" AS "amount"';
-const M_INVOICE = '[i].[id] AS [id], [i].[issuedOn] AS [issuedOn], [i].[amount] AS [amount]';
+const columns = (alias: string, names: string[], quote: (s: string) => string) => names.map((c) => `${quote(alias)}.${quote(c)} AS ${quote(c)}`).join(', ');
+const dq = (s: string) => `"${s}"`;
+const br = (s: string) => `[${s}]`;
+const ORDER = ['id', 'customerId', 'orderDate', 'total', 'status', 'note'];
+const S_ORDER = columns('o', ORDER, dq);
+const M_ORDER = columns('o', ORDER, br);
+const ARCHIVE = ['id', 'orderDate', 'total'];
+const S_ARCHIVE = columns('a', ARCHIVE, dq);
+const M_ARCHIVE = columns('a', ARCHIVE, br);
+const EVENT = ['id', 'userId', 'kind', 'amount', 'at'];
 
 const utc = (iso: string) => new Date(`${iso}T00:00:00.000Z`);
-const bucketOf = (tenantId: number) => `buckets::b${hashBucket(tenantId, 4)}`;
+const bucketOf = (userId: number) => `buckets::b${hashBucket(userId, 4)}`;
 
 const cases: ShapeCase[] = [
   {
@@ -106,10 +112,10 @@ const cases: ShapeCase[] = [
   },
   {
     name: 'hash strategy: equality on the key reads its one bucket',
-    query: users.where((u) => u.tenantId === 42),
+    query: events.where((e) => e.userId === 42),
     shards: [bucketOf(42)],
-    sqlite: `SELECT "u"."id" AS "id", "u"."tenantId" AS "tenantId", "u"."email" AS "email" FROM "Users_b${hashBucket(42, 4)}" AS "u" WHERE "u"."tenantId" = ?`,
-    mssql: `SELECT [u].[id] AS [id], [u].[tenantId] AS [tenantId], [u].[email] AS [email] FROM [Users_b${hashBucket(42, 4)}] AS [u] WHERE [u].[tenantId] = @p0`,
+    sqlite: `SELECT ${columns('e', EVENT, dq)} FROM "Events_b${hashBucket(42, 4)}" AS "e" WHERE "e"."userId" = ?`,
+    mssql: `SELECT ${columns('e', EVENT, br)} FROM [Events_b${hashBucket(42, 4)}] AS [e] WHERE [e].[userId] = @p0`,
     params: { sqlite: [42n], mssql: [42] },
     merge: { kind: 'concat' },
     finish: 'entity',
@@ -117,10 +123,10 @@ const cases: ShapeCase[] = [
   },
   {
     name: 'manual tables: the tables whose predicates can hold matching rows; schema-qualified names quoted part by part',
-    query: invoices.where((i, p) => i.issuedOn >= p.since, { since: utc('2021-01-01') }),
-    shards: ['Invoices_Current'],
-    sqlite: `SELECT ${S_INVOICE} FROM "dbo"."Invoices_Current" AS "i" WHERE "i"."issuedOn" >= ?`,
-    mssql: `SELECT ${M_INVOICE} FROM [dbo].[Invoices_Current] AS [i] WHERE [i].[issuedOn] >= @p0`,
+    query: archive.where((a, p) => a.orderDate >= p.since, { since: utc('2021-01-01') }),
+    shards: ['ArchiveNew'],
+    sqlite: `SELECT ${S_ARCHIVE} FROM "dbo"."ArchiveNew" AS "a" WHERE "a"."orderDate" >= ?`,
+    mssql: `SELECT ${M_ARCHIVE} FROM [dbo].[ArchiveNew] AS [a] WHERE [a].[orderDate] >= @p0`,
     params: { sqlite: ['2021-01-01T00:00:00.000Z'], mssql: [utc('2021-01-01')] },
     merge: { kind: 'concat' },
     finish: 'entity',
@@ -128,10 +134,10 @@ const cases: ShapeCase[] = [
   },
   {
     name: 'manual tables: a filter the predicates cannot decide reads every table',
-    query: invoices.where((i) => i.amount > 10),
-    shards: ['Invoices_Old', 'Invoices_Current'],
-    sqlite: `SELECT ${S_INVOICE} FROM "archive"."Invoices_Old" AS "i" WHERE "i"."amount" > ?`,
-    mssql: `SELECT ${M_INVOICE} FROM [archive].[Invoices_Old] AS [i] WHERE [i].[amount] > @p0`,
+    query: archive.where((a) => a.total > 10),
+    shards: ['ArchiveOld', 'ArchiveNew'],
+    sqlite: `SELECT ${S_ARCHIVE} FROM "dbo"."ArchiveOld" AS "a" WHERE "a"."total" > ?`,
+    mssql: `SELECT ${M_ARCHIVE} FROM [dbo].[ArchiveOld] AS [a] WHERE [a].[total] > @p0`,
     params: { sqlite: [10], mssql: [10] },
     merge: { kind: 'concat' },
     finish: 'entity',
@@ -144,11 +150,11 @@ describe('planQuery routing, SQLite and SQL Server side by side', () => {
     await expectShape(c);
   });
 
-  it('hash strategy: IN over two tenants reads their buckets only; a range reads all four', () => {
-    const two = rowsPlanOf(users.where((u, p) => p.ids.includes(u.tenantId), { ids: [42, 7] }));
+  it('hash strategy: IN over two users reads their buckets only; a range reads all four', () => {
+    const two = rowsPlanOf(events.where((e, p) => p.ids.includes(e.userId), { ids: [42, 7] }));
     const expected = ['b0', 'b1', 'b2', 'b3'].map((b) => `buckets::${b}`).filter((s) => s === bucketOf(42) || s === bucketOf(7));
     expect(two.commands.map((c) => c.target.shard.qualifiedId)).toEqual(expected);
-    const range = rowsPlanOf(users.where((u) => u.tenantId > 40 && u.tenantId < 44));
+    const range = rowsPlanOf(events.where((e) => e.userId > 40 && e.userId < 44));
     expect(range.commands).toHaveLength(4);
   });
 

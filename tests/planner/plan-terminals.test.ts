@@ -20,10 +20,10 @@ const byNameThenId = [
 const cases: ShapeCase[] = [
   {
     name: 'count(predicate): per-shard COUNT(*) / COUNT_BIG(*), summed by the merge',
-    query: () => planOf(customers.count((c) => c.score! > 3)),
+    query: () => planOf(customers.count((c) => c.rating! > 3)),
     shards: ALL_REGIONS,
-    sqlite: 'SELECT COUNT(*) AS "n" FROM "Customers_EU" AS "c" WHERE "c"."score" > ?',
-    mssql: 'SELECT COUNT_BIG(*) AS [n] FROM [Customers_EU] AS [c] WHERE [c].[score] > @p0',
+    sqlite: 'SELECT COUNT(*) AS "n" FROM "Customers_EU" AS "c" WHERE "c"."rating" > ?',
+    mssql: 'SELECT COUNT_BIG(*) AS [n] FROM [Customers_EU] AS [c] WHERE [c].[rating] > @p0',
     params: { sqlite: [3n], mssql: [3] },
     merge: { kind: 'aggregate', op: 'count', countField: 'n' },
     finish: 'none',
@@ -42,7 +42,7 @@ const cases: ShapeCase[] = [
   },
   {
     name: 'count over a projection with a predicate on it: inlined over the row',
-    query: () => planOf(customers.select((c) => ({ r: c.region, s: c.score })).count((x) => x.r === 'EU')),
+    query: () => planOf(customers.select((c) => ({ r: c.region, s: c.rating })).count((x) => x.r === 'EU')),
     shards: ['EU'],
     sqlite: 'SELECT COUNT(*) AS "n" FROM "Customers_EU" AS "c" WHERE "c"."region" = ?',
     mssql: 'SELECT COUNT_BIG(*) AS [n] FROM [Customers_EU] AS [c] WHERE [c].[region] = @p0',
@@ -53,10 +53,10 @@ const cases: ShapeCase[] = [
   },
   {
     name: 'sum: per-shard SUM, added exactly by the merge',
-    query: () => planOf(customers.where((c) => c.region !== 'APAC').sum((c) => c.score!)),
+    query: () => planOf(customers.where((c) => c.region !== 'APAC').sum((c) => c.rating!)),
     shards: ['EU', 'US'],
-    sqlite: 'SELECT SUM("c"."score") AS "s" FROM "Customers_EU" AS "c" WHERE "c"."region" <> ?',
-    mssql: 'SELECT SUM(CAST([c].[score] AS bigint)) AS [s] FROM [Customers_EU] AS [c] WHERE [c].[region] <> @p0',
+    sqlite: 'SELECT SUM("c"."rating") AS "s" FROM "Customers_EU" AS "c" WHERE "c"."region" <> ?',
+    mssql: 'SELECT SUM(CAST([c].[rating] AS bigint)) AS [s] FROM [Customers_EU] AS [c] WHERE [c].[region] <> @p0',
     params: { sqlite: ['APAC'], mssql: ['APAC'] },
     merge: { kind: 'aggregate', op: 'sum', sumField: 's' },
     finish: 'none',
@@ -84,10 +84,10 @@ const cases: ShapeCase[] = [
   },
   {
     name: 'average: per-shard SUM and COUNT of the value (never an average of averages)',
-    query: () => planOf(customers.average((c) => c.score!)),
+    query: () => planOf(customers.average((c) => c.rating!)),
     shards: ALL_REGIONS,
-    sqlite: 'SELECT SUM("c"."score") AS "s", COUNT("c"."score") AS "c", COUNT(*) AS "rows" FROM "Customers_EU" AS "c"',
-    mssql: 'SELECT SUM(CAST([c].[score] AS bigint)) AS [s], COUNT_BIG([c].[score]) AS [c], COUNT_BIG(*) AS [rows] FROM [Customers_EU] AS [c]',
+    sqlite: 'SELECT SUM("c"."rating") AS "s", COUNT("c"."rating") AS "c", COUNT(*) AS "rows" FROM "Customers_EU" AS "c"',
+    mssql: 'SELECT SUM(CAST([c].[rating] AS bigint)) AS [s], COUNT_BIG([c].[rating]) AS [c], COUNT_BIG(*) AS [rows] FROM [Customers_EU] AS [c]',
     merge: { kind: 'aggregate', op: 'average', sumField: 's', countField: 'c', rowCountField: 'rows' },
     finish: 'none',
     terminal: 'merge',
@@ -105,11 +105,11 @@ const cases: ShapeCase[] = [
   },
   {
     name: 'all(predicate): each shard looks for one counterexample, NOT (predicate) with JS null semantics',
-    query: () => planOf(customers.all((c) => c.score! > 0)),
+    query: () => planOf(customers.all((c) => c.rating! > 0)),
     shards: ALL_REGIONS,
-    // `null > 0` is false in JavaScript, so a null score is a counterexample.
-    sqlite: 'SELECT 1 AS "x" FROM "Customers_EU" AS "c" WHERE NOT ("c"."score" > ? AND "c"."score" IS NOT NULL) LIMIT ?',
-    mssql: 'SELECT TOP (@p0) 1 AS [x] FROM [Customers_EU] AS [c] WHERE NOT ([c].[score] > @p1 AND [c].[score] IS NOT NULL)',
+    // `null > 0` is false in JavaScript, so a null rating is a counterexample.
+    sqlite: 'SELECT 1 AS "x" FROM "Customers_EU" AS "c" WHERE NOT ("c"."rating" > ? AND "c"."rating" IS NOT NULL) LIMIT ?',
+    mssql: 'SELECT TOP (@p0) 1 AS [x] FROM [Customers_EU] AS [c] WHERE NOT ([c].[rating] > @p1 AND [c].[rating] IS NOT NULL)',
     params: { sqlite: [0n, 1n], mssql: [1, 0] },
     merge: { kind: 'aggregate', op: 'all' },
     finish: 'none',
@@ -150,10 +150,10 @@ const cases: ShapeCase[] = [
   },
   {
     name: 'firstOrDefault(predicate) after orderBy: the predicate joins the WHERE',
-    query: () => planOf(customers.orderBy((c) => c.name).firstOrDefault((c) => c.score! > 1)),
+    query: () => planOf(customers.orderBy((c) => c.name).firstOrDefault((c) => c.rating! > 1)),
     shards: ALL_REGIONS,
-    sqlite: `SELECT ${S_ALL} FROM "Customers_EU" AS "c" WHERE "c"."score" > ? ORDER BY "c"."name" ASC, "c"."id" ASC LIMIT ?`,
-    mssql: `SELECT TOP (@p0) ${M_ALL} FROM [Customers_EU] AS [c] WHERE [c].[score] > @p1 ORDER BY [c].[name] ASC, [c].[id] ASC`,
+    sqlite: `SELECT ${S_ALL} FROM "Customers_EU" AS "c" WHERE "c"."rating" > ? ORDER BY "c"."name" ASC, "c"."id" ASC LIMIT ?`,
+    mssql: `SELECT TOP (@p0) ${M_ALL} FROM [Customers_EU] AS [c] WHERE [c].[rating] > @p1 ORDER BY [c].[name] ASC, [c].[id] ASC`,
     params: { sqlite: [1n, 1n], mssql: [1, 1] },
     merge: { kind: 'element', op: 'firstOrDefault', source: { kind: 'ordered', keys: byNameThenId, take: 1 } },
     finish: 'entity',
@@ -161,12 +161,12 @@ const cases: ShapeCase[] = [
   },
   {
     name: 'firstOrDefault over a projection with a predicate on it: hidden key stripped before the projection runs',
-    query: () => planOf(customers.select((c) => ({ n: c.name, s: c.score })).orderBy((x) => x.n).firstOrDefault((x) => x.s! > 5)),
+    query: () => planOf(customers.select((c) => ({ n: c.name, s: c.rating })).orderBy((x) => x.n).firstOrDefault((x) => x.s! > 5)),
     shards: ALL_REGIONS,
     sqlite:
-      'SELECT "c"."name" AS "name", "c"."score" AS "score", "c"."id" AS "__k0" FROM "Customers_EU" AS "c" WHERE "c"."score" > ? ORDER BY "c"."name" ASC, "c"."id" ASC LIMIT ?',
+      'SELECT "c"."name" AS "name", "c"."rating" AS "rating", "c"."id" AS "__k0" FROM "Customers_EU" AS "c" WHERE "c"."rating" > ? ORDER BY "c"."name" ASC, "c"."id" ASC LIMIT ?',
     mssql:
-      'SELECT TOP (@p0) [c].[name] AS [name], [c].[score] AS [score], [c].[id] AS [__k0] FROM [Customers_EU] AS [c] WHERE [c].[score] > @p1 ORDER BY [c].[name] ASC, [c].[id] ASC',
+      'SELECT TOP (@p0) [c].[name] AS [name], [c].[rating] AS [rating], [c].[id] AS [__k0] FROM [Customers_EU] AS [c] WHERE [c].[rating] > @p1 ORDER BY [c].[name] ASC, [c].[id] ASC',
     params: { sqlite: [5n, 1n], mssql: [1, 5] },
     merge: {
       kind: 'element',
@@ -208,7 +208,7 @@ const cases: ShapeCase[] = [
   },
   {
     name: 'firstOrDefault(predicate) after take: the predicate cannot go below the page, so it runs on the client',
-    query: () => planOf(customers.orderBy((c) => c.name).take(10).firstOrDefault((c) => c.score! > 1)),
+    query: () => planOf(customers.orderBy((c) => c.name).take(10).firstOrDefault((c) => c.rating! > 1)),
     shards: ALL_REGIONS,
     sqlite: `SELECT ${S_ALL} FROM "Customers_EU" AS "c" ORDER BY "c"."name" ASC, "c"."id" ASC LIMIT ?`,
     mssql: `SELECT TOP (@p0) ${M_ALL} FROM [Customers_EU] AS [c] ORDER BY [c].[name] ASC, [c].[id] ASC`,
@@ -219,7 +219,7 @@ const cases: ShapeCase[] = [
   },
   {
     name: 'aggregate after take: the page is merged first, the sum runs on the client over it',
-    query: () => planOf(customers.orderBy((c) => c.name).take(10).sum((c) => c.score!)),
+    query: () => planOf(customers.orderBy((c) => c.name).take(10).sum((c) => c.rating!)),
     shards: ALL_REGIONS,
     sqlite: `SELECT ${S_ALL} FROM "Customers_EU" AS "c" ORDER BY "c"."name" ASC, "c"."id" ASC LIMIT ?`,
     mssql: `SELECT TOP (@p0) ${M_ALL} FROM [Customers_EU] AS [c] ORDER BY [c].[name] ASC, [c].[id] ASC`,
@@ -246,7 +246,7 @@ describe('planQuery terminals, SQLite and SQL Server side by side', () => {
   });
 
   it('a client terminal carries the operation to run over the merged rows', async () => {
-    const plan = await planOf(customers.orderBy((c) => c.name).take(10).sum((c) => c.score!));
+    const plan = await planOf(customers.orderBy((c) => c.name).take(10).sum((c) => c.rating!));
     expect(plan.terminal).toMatchObject({ where: 'client', operation: { kind: 'sum' } });
   });
 

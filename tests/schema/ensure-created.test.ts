@@ -6,7 +6,8 @@ import type { ModelBuilder } from '../../src/metadata/model-builder.js';
 import type { ShardGroupBuilder } from '../../src/metadata/shard-group-builder.js';
 import type { ShardsBuilder } from '../../src/metadata/shards-builder.js';
 import { sqlite } from '../../src/providers/sqlite/sqlite-provider.js';
-import { columnsOf, Customer, databaseFiles, execIn, rowsOf, ShopContext, tablesIn, useContextFolder } from './schema-fixtures.js';
+import { Customer } from '../support/shop-model.js';
+import { columnsOf, databaseFiles, execIn, rowsOf, ShopContext, tablesIn, useContextFolder } from './schema-fixtures.js';
 
 const dir = useContextFolder();
 const years = (g: ShardGroupBuilder) =>
@@ -22,9 +23,9 @@ describe('ensureCreated', () => {
     const ctx = shop((s) => s.addShards('EU', 'US').addShardGroup('years', years));
     await ctx.ensureCreated();
     expect(databaseFiles(dir.folder())).toEqual(['main.db', 'orders-2024.db', 'orders-2025.db']);
-    // Customers in table shards in the main file; the unsharded Settings table there too.
-    // The manual table Archive_2023 is not created: manual tables pre-exist and belong to the user.
-    expect(tablesIn(dir.file('main.db'))).toEqual(['Customers_EU', 'Customers_US', 'Settings']);
+    // Customers in table shards in the main file; the unsharded Products table there too.
+    // The manual tables ArchiveOld and ArchiveNew are not created: manual tables pre-exist and belong to the user.
+    expect(tablesIn(dir.file('main.db'))).toEqual(['Customers_EU', 'Customers_US', 'Products']);
     // Orders in database mode: the entity's own table name, one file per shard.
     expect(tablesIn(dir.file('orders-2024.db'))).toEqual(['Orders']);
     expect(tablesIn(dir.file('orders-2025.db'))).toEqual(['Orders']);
@@ -34,13 +35,14 @@ describe('ensureCreated', () => {
     const ctx = shop((s) => s.addShards('EU').addShardGroup('years', years));
     await ctx.ensureCreated();
     expect(columnsOf(dir.file('main.db'), 'Customers_EU')).toEqual([
-      'id INTEGER NOT NULL PK1', 'region TEXT NOT NULL', 'name TEXT NOT NULL', 'createdAt TEXT NOT NULL', 'note TEXT',
+      'id INTEGER NOT NULL PK1', 'region TEXT NOT NULL', 'name TEXT NOT NULL', 'email TEXT', 'createdAt TEXT NOT NULL',
+      'vip INTEGER NOT NULL', 'score INTEGER NOT NULL', 'rating INTEGER',
     ]);
     expect(columnsOf(dir.file('orders-2024.db'), 'Orders')).toEqual([
-      'id INTEGER NOT NULL PK1', 'customerId INTEGER NOT NULL', 'orderDate TEXT NOT NULL', 'total REAL NOT NULL', 'paid INTEGER NOT NULL',
+      'id INTEGER NOT NULL PK1', 'customerId INTEGER NOT NULL', 'orderDate TEXT NOT NULL', 'total REAL NOT NULL', 'status TEXT NOT NULL', 'note TEXT',
     ]);
     // The generated key is an AUTOINCREMENT identity.
-    execIn(dir.file('orders-2024.db'), `INSERT INTO "Orders" ("customerId", "orderDate", "total", "paid") VALUES (1, '2024-01-01T00:00:00.000Z', 1, 0)`);
+    execIn(dir.file('orders-2024.db'), `INSERT INTO "Orders" ("customerId", "orderDate", "total", "status") VALUES (1, '2024-01-01T00:00:00.000Z', 1, 'new')`);
     expect(rowsOf(dir.file('orders-2024.db'), 'Orders')[0].id).toBe(1);
   });
 
@@ -48,16 +50,16 @@ describe('ensureCreated', () => {
     const ctx = shop((s) => s.addShards('EU').addTableShardInDatabase('LATAM', { file: 'latam.db' }).addShardGroup('years', years));
     await ctx.ensureCreated();
     expect(databaseFiles(dir.folder())).toEqual(['latam.db', 'main.db', 'orders-2024.db', 'orders-2025.db']);
-    expect(tablesIn(dir.file('main.db'))).toEqual(['Customers_EU', 'Settings']);
+    expect(tablesIn(dir.file('main.db'))).toEqual(['Customers_EU', 'Products']);
     expect(tablesIn(dir.file('latam.db'))).toEqual(['Customers_LATAM']);
   });
 
   it('is idempotent: a second call changes nothing and keeps the rows', async () => {
     const ctx = shop((s) => s.addShards('EU', 'US').addShardGroup('years', years));
     await ctx.ensureCreated();
-    execIn(dir.file('main.db'), `INSERT INTO "Customers_EU" VALUES (1, 'EU', 'Ann', '2024-01-01T00:00:00.000Z', NULL)`);
+    execIn(dir.file('main.db'), `INSERT INTO "Customers_EU" VALUES (1, 'EU', 'Ann', NULL, '2024-01-01T00:00:00.000Z', 0, 10, NULL)`);
     await ctx.ensureCreated();
-    expect(tablesIn(dir.file('main.db'))).toEqual(['Customers_EU', 'Customers_US', 'Settings']);
+    expect(tablesIn(dir.file('main.db'))).toEqual(['Customers_EU', 'Customers_US', 'Products']);
     expect(rowsOf(dir.file('main.db'), 'Customers_EU')).toHaveLength(1);
     // A second context over the same files agrees.
     await shop((s) => s.addShards('EU', 'US').addShardGroup('years', years)).ensureCreated();
@@ -69,16 +71,19 @@ describe('ensureDeleted', () => {
   it('drops tables in the main file, deletes shard database files, and leaves manual tables and other tables alone', async () => {
     const ctx = shop((s) => s.addShards('EU', 'US').addTableShardInDatabase('LATAM', { file: 'latam.db' }).addShardGroup('years', years));
     await ctx.ensureCreated();
-    execIn(dir.file('main.db'), 'CREATE TABLE "Archive_2023" ("id" INTEGER PRIMARY KEY, "year" INTEGER); INSERT INTO "Archive_2023" VALUES (1, 2023); CREATE TABLE "Mine" ("x" INTEGER)');
+    execIn(
+      dir.file('main.db'),
+      `CREATE TABLE "ArchiveOld" ("id" INTEGER PRIMARY KEY, "orderDate" TEXT, "total" REAL); INSERT INTO "ArchiveOld" VALUES (1, '2019-05-01T00:00:00.000Z', 5); CREATE TABLE "Mine" ("x" INTEGER)`,
+    );
     await ctx.ensureDeleted();
     expect(databaseFiles(dir.folder())).toEqual(['main.db']);
-    expect(tablesIn(dir.file('main.db'))).toEqual(['Archive_2023', 'Mine']);
-    expect(rowsOf(dir.file('main.db'), 'Archive_2023')).toEqual([{ id: 1, year: 2023 }]);
+    expect(tablesIn(dir.file('main.db'))).toEqual(['ArchiveOld', 'Mine']);
+    expect(rowsOf(dir.file('main.db'), 'ArchiveOld')).toEqual([{ id: 1, orderDate: '2019-05-01T00:00:00.000Z', total: 5 }]);
     // Idempotent, and ensureCreated brings everything back.
     await ctx.ensureDeleted();
     await ctx.ensureCreated();
     expect(databaseFiles(dir.folder())).toEqual(['latam.db', 'main.db', 'orders-2024.db', 'orders-2025.db']);
-    expect(tablesIn(dir.file('main.db'))).toEqual(['Archive_2023', 'Customers_EU', 'Customers_US', 'Mine', 'Settings']);
+    expect(tablesIn(dir.file('main.db'))).toEqual(['ArchiveOld', 'Customers_EU', 'Customers_US', 'Mine', 'Products']);
   });
 
   it('does nothing when nothing was ever created', async () => {
@@ -107,7 +112,7 @@ describe('maxParallelShards against the pool size', () => {
     await shop((s) => s.addShards('EU', 'US', 'APAC').addShardGroup('years', years), { readPoolSize: 2, maxParallelShards: 2 }).ensureCreated();
     // 2 table shards, pool of 2, maxParallelShards 8: at most 2 at once. Orders' shards have a file each.
     await shop((s) => s.addShards('EU', 'US').addShardGroup('years', years), { readPoolSize: 2, maxParallelShards: 8 }).ensureCreated();
-    expect(tablesIn(dir.file('main.db'))).toEqual(['Customers_APAC', 'Customers_EU', 'Customers_US', 'Settings']);
+    expect(tablesIn(dir.file('main.db'))).toEqual(['Customers_APAC', 'Customers_EU', 'Customers_US', 'Products']);
   });
 });
 

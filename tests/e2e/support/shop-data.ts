@@ -1,3 +1,4 @@
+import { REGIONS, YEARS } from '../../support/shop-model.js';
 import { Archive, ARCHIVE_SPLIT, Customer, Event, Order, Product } from './shop-model.js';
 
 /** A small deterministic PRNG (mulberry32) so every run sees the same data. */
@@ -14,8 +15,6 @@ export function prng(seed: number): () => number {
 
 const pick = <T>(rnd: () => number, items: readonly T[]): T => items[Math.floor(rnd() * items.length)];
 
-export const REGIONS = ['EU', 'US', 'APAC'] as const;
-export const YEARS = ['2023', '2024', '2025'] as const;
 // Ties, case variants, accents and an astral character, so ordering and string matching are tested.
 const NAMES = ['Ada', 'ada', 'Álvaro', 'Bob', 'bob', 'Chloé', 'Dmitri', 'Eve', 'Zoë', '李雷', 'O’Brien', '50%_off', 'a[b]*?', '😀 smile'];
 const STATUSES = ['new', 'paid', 'shipped', 'cancelled'];
@@ -40,6 +39,8 @@ export function shopData(seed = 42, size = 1): ShopData {
       createdAt: new Date(Date.UTC(2022, Math.floor(rnd() * 24), 1 + Math.floor(rnd() * 27), Math.floor(rnd() * 24), 0, 0, Math.floor(rnd() * 1000))),
       vip: rnd() < 0.3,
       score: Math.floor(rnd() * 200) - 50,
+      // From the index, not the PRNG, so the other columns stay as they were before rating existed.
+      rating: i % 4 === 0 ? null : (i * 7) % 11,
     }),
   );
   const orders = Array.from({ length: 300 * size }, (_, i) =>
