@@ -32,6 +32,7 @@ const modelCache = new WeakMap<Function, Map<number, Model>>();
  *   customers = this.set(Customer);
  *   protected override onModelCreating(mb: ModelBuilder) {
  *     mb.entity(Customer, e => {
+ *       e.toTable('Customers');
  *       e.key(c => c.id);
  *       e.property(c => c.id).int();
  *       e.property(c => c.region).string(8);

@@ -14,7 +14,7 @@ export function entityModelOf<T>(model: Model, entity: EntityClass<T>, owner = '
   const name = typeof entity === 'function' && entity.name !== '' ? entity.name : String(entity);
   const path = `${owner}.onModelCreating`;
   throw new DtdeConfigurationError(
-    `${name} is not an entity of ${owner}; configure it in onModelCreating with mb.entity(${name}, e => { e.key(...); e.property(...); }).`,
+    `${name} is not an entity of ${owner}; configure it in onModelCreating with mb.entity(${name}, e => { e.toTable('Name'); e.key(...); e.property(...); }).`,
     { path },
   );
 }

@@ -52,7 +52,9 @@ export class EntityTypeBuilder<T> {
   }
 
   /**
-   * The table (and optional schema). Defaults to the class name in the context's default schema.
+   * The table (and optional schema; the context's default schema when omitted). Required, except
+   * with `useManualSharding`, whose `addTable` calls name every table: dtde never derives a table
+   * name from the class name, because minifiers rename classes (`Customer` becomes `Ge`).
    *
    * @example e.toTable('Orders', 'sales'); // sales.Orders
    */
@@ -165,12 +167,15 @@ export class EntityTypeBuilder<T> {
 
   /** @internal Builds and validates the entity model. */
   build(): EntityModel {
-    const path = `${this.#name}.toTable`;
-    const table =
-      this.#table ??
-      Object.freeze({
-        name: validateIdentifier(this.#name, 'table name', path, this.#maxIdentifierLength, "; set one with e.toTable('Name')"),
-      });
+    const sharding = this.#sharding?.build() ?? null;
+    const table = this.#table ?? (sharding?.strategy === 'manual' ? sharding.tables[0]?.table : undefined);
+    if (table === undefined) {
+      throw this.#error(
+        'toTable',
+        `no table name; call e.toTable('Name') in mb.entity(${this.#name}, e => ...). ` +
+          'dtde never derives a table name from the class name, because minifiers rename classes',
+      );
+    }
     const properties = Object.freeze([...this.#properties.values()].map((p) => p.build()));
     const model: EntityModel = Object.freeze({
       name: this.#name,
@@ -179,7 +184,7 @@ export class EntityTypeBuilder<T> {
       properties,
       propertyByName: new Map(properties.map((p) => [p.name, p])),
       key: this.#key ?? Object.freeze([]),
-      sharding: this.#sharding?.build() ?? null,
+      sharding,
       temporal: this.#temporal,
     });
     validateEntityModel(model, this.#shardingCall);

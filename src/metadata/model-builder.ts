@@ -16,6 +16,7 @@ export interface ModelBuilderOptions {
  * @example
  * const mb = new ModelBuilder();
  * mb.entity(Customer, e => {
+ *   e.toTable('Customers');
  *   e.key(c => c.id);
  *   e.property(c => c.id).int();
  *   e.property(c => c.region).string(8);
@@ -33,9 +34,10 @@ export class ModelBuilder {
 
   /**
    * Configures the entity class `entity` through `configure`; a second call for the same class
-   * continues the same configuration. Returns the builder, so calls chain.
+   * continues the same configuration. Returns the builder, so calls chain. The class itself (not
+   * its name, which minifiers change) identifies the entity; name its table with `e.toTable`.
    *
-   * @example mb.entity(Customer, e => { e.key(c => c.id); e.property(c => c.id).int(); });
+   * @example mb.entity(Customer, e => { e.toTable('Customers'); e.key(c => c.id); e.property(c => c.id).int(); });
    */
   entity<T>(entity: EntityClass<T>, configure: (e: EntityTypeBuilder<T>) => void): this {
     if (typeof entity !== 'function') {

@@ -26,6 +26,11 @@ export interface PropertyModel {
   readonly nullable: boolean;
   /** Identity / database-generated (`generated()`): never written by inserts. */
   readonly generated: boolean;
+  /**
+   * A version number dtde increments on every update (`concurrencyToken()`): an update or remove
+   * matches it as read, so a concurrent change makes the save fail instead of being overwritten.
+   */
+  readonly concurrencyToken?: boolean;
 }
 
 export interface TableName {
@@ -67,6 +72,7 @@ export interface EntityModel {
   /** The class name (`Customer`); used in messages. */
   readonly name: string;
   readonly entity: EntityClass;
+  /** From `toTable`; for manual sharding without it, the first manual table. Never the class name. */
   readonly table: TableName;
   /** In declaration order. */
   readonly properties: readonly PropertyModel[];
