@@ -26,7 +26,8 @@ export interface SqliteReadPoolStats {
  * Read-only connections to one database file. better-sqlite3 is synchronous and a connection
  * with an open iterator cannot write, and a cached statement cannot iterate twice at once; a
  * merge keeps one stream per shard open, often several on the same file, so each stream leases
- * its own connection. Connections open lazily and close after `idleTimeoutMs` idle.
+ * its own connection. Connections open lazily and close after `idleTimeoutMs` idle; idle ones do
+ * not keep the process alive.
  */
 export class SqliteReadPool {
   private readonly pool: SqlitePool<SqliteConnection>;
@@ -124,8 +125,18 @@ export class SqliteReadPool {
   }
 }
 
-/** tarn's pool, where a queued acquire can be withdrawn without the race of tarn's `abort()`. */
+/**
+ * tarn's pool with two changes. Its reaping timer (which closes idle connections) does not keep
+ * Node's event loop alive: a better-sqlite3 connection holds no handle of its own, so a script
+ * that forgets `close()` can exit while connections sit idle (waiting acquires still hold
+ * theirs). And a queued acquire can be withdrawn without the race of tarn's `abort()`.
+ */
 class SqlitePool<T> extends Pool<T> {
+  override _startReaping(): void {
+    super._startReaping();
+    this.interval?.unref();
+  }
+
   /**
    * Takes `pending` out of the queue and rejects it, if it is still queued. False when tarn has
    * already taken it up (a connection is being validated for it, or it was answered).

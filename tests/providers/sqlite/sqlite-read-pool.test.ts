@@ -81,4 +81,16 @@ describe('SqliteReadPool', () => {
     expect(pool.stats()).toEqual({ used: 0, free: 1, pendingAcquires: 0 });
     await expectDestroySettles(pool);
   });
+
+  it('idle connections leave no timer that keeps the process alive', async () => {
+    const timers = (): number => process.getActiveResourcesInfo().filter((resource) => resource === 'Timeout').length;
+    const pool = openPool(2);
+    const before = timers();
+    const leases = [await pool.acquire(), await pool.acquire()];
+    for (const lease of leases) lease.release();
+    expect(pool.stats()).toEqual({ used: 0, free: 2, pendingAcquires: 0 });
+    // tarn's reaping interval runs (it closes idle connections after idleTimeoutMs) but is unref'd.
+    expect(timers()).toBe(before);
+    await expectDestroySettles(pool);
+  });
 });
