@@ -32,6 +32,8 @@ const GLOBAL_CONSTANTS: ReadonlyMap<string, ConstantValue> = new Map<string, Con
  */
 export function parseLambdaBody(node: AcornExpressionLike, scope: LambdaScope): Expression {
   const span = spanOf(node);
+  const minified = minifiedLiteral(node);
+  if (minified !== NOT_MINIFIED) return { kind: 'constant', value: minified, span };
   switch (node.type) {
     case 'Literal':
       return literal(node, scope);
@@ -97,6 +99,39 @@ export function parseLambdaBody(node: AcornExpressionLike, scope: LambdaScope): 
     default:
       throw unsupportedNodeError(node, scope);
   }
+}
+
+const NOT_MINIFIED = Symbol('not a minified literal');
+
+/**
+ * The literal a minifier wrote in another form, or NOT_MINIFIED. esbuild writes `Infinity` as
+ * `1/0`, `-Infinity` as `-1/0`, `NaN` as `0/0`, `undefined` as `void 0`, `true` as `!0` and
+ * `false` as `!1`; a bundled lambda must mean what its source meant. Only literal operands
+ * qualify, so `c.x / 0` stays a division (null in SQL) and `!c.flag` a negation.
+ */
+function minifiedLiteral(node: AcornExpressionLike): ConstantValue | typeof NOT_MINIFIED {
+  if (node.type === 'BinaryExpression' && node.operator === '/') {
+    const left = numberLiteral(node.left);
+    const right = numberLiteral(node.right);
+    if (left !== undefined && right !== undefined) return left / right;
+  } else if (node.type === 'UnaryExpression') {
+    if (node.operator === '!') {
+      const operand = numberLiteral(node.argument);
+      if (operand !== undefined) return !operand;
+    } else if (node.operator === 'void' && node.argument.type === 'Literal' && node.argument.regex === undefined) {
+      return undefined;
+    }
+  }
+  return NOT_MINIFIED;
+}
+
+/** The value of a number literal, or of a negated one (`-1`); undefined for anything else. */
+function numberLiteral(node: AcornExpressionLike): number | undefined {
+  if (node.type === 'Literal') return typeof node.value === 'number' ? node.value : undefined;
+  if (node.type === 'UnaryExpression' && node.operator === '-' && node.argument.type === 'Literal' && typeof node.argument.value === 'number') {
+    return -node.argument.value;
+  }
+  return undefined;
 }
 
 function literal(node: acorn.Literal, scope: LambdaScope): Expression {
