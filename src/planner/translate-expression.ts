@@ -81,7 +81,9 @@ const valueTranslator: ExpressionVisitorTable<TranslatedValue, TranslationContex
       node,
     );
   },
-  constant: (node, ctx) => knownValue(node.value, node, ctx),
+  // The literal `undefined` (or a minifier's `void 0`) is null, as everywhere in dtde; an undefined
+  // params value stays an error, since it is almost always a misspelt or missing property.
+  constant: (node, ctx) => knownValue(node.value ?? null, node, ctx),
   paramsMember: (node, ctx) => knownValue(readParams(node.path, ctx), node, ctx),
   member: (node, ctx) => {
     if (node.object.kind !== 'parameter' || node.object.role !== 'row') {
