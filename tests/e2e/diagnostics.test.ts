@@ -324,4 +324,19 @@ describe('toQueryString and explain, without I/O', () => {
       await ctx.close();
     }
   });
+
+  it('toQueryString and explain for several shapes, both dialects', async () => {
+    const qs = [
+      shop.ctx.customers.where((c) => c.region === 'EU').orderBy((c) => c.name).skip(2).take(3),
+      shop.ctx.customers.select((c) => ({ n: c.name })).distinct().orderBy((x) => x.n).take(3),
+      shop.ctx.customers.groupBy((c) => c.region).select((g) => ({ r: g.key, n: g.count() })),
+      shop.ctx.orders.where((o, p) => o.orderDate >= p.d, { d: new Date('2025-01-01T00:00:00Z') }),
+      shop.ctx.customers.take(0),
+    ];
+    for (const q of qs) {
+      expect(typeof q.toQueryString()).toBe('string');
+      expect(typeof q.toQueryString({ dialect: 'mssql' })).toBe('string');
+      q.explain();
+    }
+  });
 });
