@@ -79,7 +79,7 @@ describe('DtdeContext', () => {
     const ctx = new ShopContext({ shards });
     const error = configError(() => ctx.set(Price));
     expect(error.message).toBe(
-      'Price is not an entity of ShopContext; configure it in onModelCreating with mb.entity(Price, e => { e.key(...); e.property(...); }).',
+      "Price is not an entity of ShopContext; configure it in onModelCreating with mb.entity(Price, e => { e.toTable('Name'); e.key(...); e.property(...); }).",
     );
     expect(error.path).toBe('ShopContext.onModelCreating');
   });
@@ -87,7 +87,7 @@ describe('DtdeContext', () => {
   it('reports configuration errors of onModelCreating on every use, not cached', () => {
     class Broken extends DtdeContext {
       protected override onModelCreating(mb: ModelBuilder): void {
-        mb.entity(Customer, (e) => e.property((c) => c.id).int());
+        mb.entity(Customer, (e) => e.toTable('Customers').property((c) => c.id).int());
       }
     }
     expect(configError(() => new Broken().model).message).toContain('Customer.key: no primary key');

@@ -9,6 +9,7 @@ describe('ModelBuilder typing', () => {
   it('accepts lambdas typed from the entity', () => {
     const model = new ModelBuilder()
       .entity(Customer, (e) => {
+        e.toTable('Customers');
         e.key((c) => [c.region, c.id]);
         e.property((c) => c.id).int().column('Id').generated(false);
         e.property((c) => c.region).string(8);
@@ -26,6 +27,7 @@ describe('ModelBuilder typing', () => {
         );
       })
       .entity(Price, (e) => {
+        e.toTable('Prices');
         e.key((p) => p.id);
         e.property((p) => p.id).uuid();
         e.property((p) => p.validFrom).dateTime();
