@@ -6,7 +6,16 @@ export { DbSet } from './context/db-set.js';
 export type { DtdeContextOptions, ResolvedContextOptions } from './context/context-options.js';
 export { ModelBuilder, type ModelBuilderOptions } from './metadata/model-builder.js';
 export { EntityTypeBuilder, type ShardByOptions, type ValueShardKey, type HashShardKey } from './metadata/entity-type-builder.js';
-export { PropertyBuilder } from './metadata/property-builder.js';
+export {
+  PropertyBuilder,
+  type PropertyBuilderFor,
+  type PropertySettings,
+  type NumberPropertyBuilder,
+  type BigIntPropertyBuilder,
+  type StringPropertyBuilder,
+  type DatePropertyBuilder,
+  type BooleanPropertyBuilder,
+} from './metadata/property-builder.js';
 export { ShardingBuilder, DEFAULT_TABLE_PATTERN } from './metadata/sharding-builder.js';
 export { ManualShardingBuilder } from './metadata/manual-sharding-builder.js';
 export { ShardsBuilder } from './metadata/shards-builder.js';

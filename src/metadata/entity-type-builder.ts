@@ -3,7 +3,7 @@ import { parseMemberLambda } from '../linq/parse/parse-member-lambda.js';
 import { DEFAULT_MAX_IDENTIFIER_LENGTH, validateIdentifier } from './identifier.js';
 import { ManualShardingBuilder } from './manual-sharding-builder.js';
 import type { DateInterval, EntityClass, EntityModel, TableName, TemporalModel } from './model.js';
-import { PropertyBuilder } from './property-builder.js';
+import { PropertyBuilder, type PropertyBuilderFor } from './property-builder.js';
 import { ShardingBuilder } from './sharding-builder.js';
 import { validateEntityModel } from './validate-entity-model.js';
 
@@ -80,18 +80,20 @@ export class EntityTypeBuilder<T> {
 
   /**
    * Configures a property; calling it again for the same property returns the same builder. Every
-   * mapped property needs a column type (`int()`, `string()`, ...).
+   * mapped property needs a column type, and the builder offers only those that fit the property's
+   * type (`PropertyBuilderFor`): `int()`, `bigint()` or `decimal()` for a number, `string()` or
+   * `uuid()` for a string, `dateTime()` for a Date, `boolean()` for a boolean.
    *
    * @example e.property(c => c.name).string(200);
    */
-  property(selector: (row: T) => unknown): PropertyBuilder {
+  property<V>(selector: (row: T) => V): PropertyBuilderFor<V> {
     const [name] = this.#members(selector, 'property', 'one');
     let builder = this.#properties.get(name!);
     if (builder === undefined) {
       builder = new PropertyBuilder(this.#name, name!, this.#maxIdentifierLength);
       this.#properties.set(name!, builder);
     }
-    return builder;
+    return builder as PropertyBuilderFor<V>;
   }
 
   /**

@@ -3,16 +3,121 @@ import { DEFAULT_MAX_IDENTIFIER_LENGTH, validateIdentifier } from './identifier.
 import type { ColumnType, PropertyModel } from './model.js';
 
 /**
+ * What every property can set whatever its column type: nullability, column name and whether the
+ * database generates it. Each method returns the same builder, so calls chain.
+ *
+ * @example e.property(c => c.note).string(500).nullable().column('Note');
+ */
+export interface PropertySettings {
+  /** The column accepts null; see `PropertyBuilder.nullable`. */
+  nullable(nullable?: boolean): this;
+  /** The SQL column name, when it differs from the property name; see `PropertyBuilder.column`. */
+  column(name: string): this;
+  /** The database generates the value (identity); see `PropertyBuilder.generated`. */
+  generated(generated?: boolean): this;
+}
+
+/**
+ * The builder of a `number` property: `int()`, `bigint()` (read back as a `bigint`) or
+ * `decimal(precision, scale)`.
+ *
+ * @example e.property(o => o.total).decimal(18, 2);
+ */
+export interface NumberPropertyBuilder extends PropertySettings {
+  /** A 32-bit integer; see `PropertyBuilder.int`. */
+  int(): this;
+  /** A 64-bit integer, read back as a `bigint`; see `PropertyBuilder.bigint`. */
+  bigint(): this;
+  /** A decimal with `precision` digits, `scale` after the point; see `PropertyBuilder.decimal`. */
+  decimal(precision: number, scale: number): this;
+}
+
+/**
+ * The builder of a `bigint` (or `number | bigint`) property: `bigint()`, the one column type
+ * that reads back as a `bigint`.
+ *
+ * @example e.property(o => o.sequence).bigint();
+ */
+export interface BigIntPropertyBuilder extends PropertySettings {
+  /** A 64-bit integer; see `PropertyBuilder.bigint`. */
+  bigint(): this;
+}
+
+/**
+ * The builder of a `string` property: `string(maxLength?)` or `uuid()`.
+ *
+ * @example e.property(c => c.region).string(8);
+ */
+export interface StringPropertyBuilder extends PropertySettings {
+  /** Text of at most `maxLength` characters, unbounded without; see `PropertyBuilder.string`. */
+  string(maxLength?: number): this;
+  /** A UUID held as a string; see `PropertyBuilder.uuid`. */
+  uuid(): this;
+}
+
+/**
+ * The builder of a `Date` property: `dateTime()`.
+ *
+ * @example e.property(c => c.createdAt).dateTime();
+ */
+export interface DatePropertyBuilder extends PropertySettings {
+  /** A UTC instant; see `PropertyBuilder.dateTime`. */
+  dateTime(): this;
+}
+
+/**
+ * The builder of a `boolean` property: `boolean()`.
+ *
+ * @example e.property(c => c.active).boolean();
+ */
+export interface BooleanPropertyBuilder extends PropertySettings {
+  /** A boolean; see `PropertyBuilder.boolean`. */
+  boolean(): this;
+}
+
+/**
+ * What `e.property(selector)` returns for a property of TypeScript type `V` (null and undefined
+ * aside): only the column types that fit it, so `.int()` on a string property does not compile.
+ * `number`: int, bigint, decimal; `bigint` or `number | bigint`: bigint; `string` (and string
+ * literal unions): string, uuid; `Date`: dateTime; `boolean`: boolean. An `any` or `unknown`
+ * property gets every column type; any other type (arrays, objects) none, as no column holds it.
+ *
+ * @example
+ * e.property(c => c.name).string(200);   // StringPropertyBuilder
+ * e.property(c => c.name).int();         // does not compile
+ */
+export type PropertyBuilderFor<V> = 0 extends 1 & V
+  ? PropertyBuilder
+  : unknown extends V
+    ? PropertyBuilder
+    : [NonNullable<V>] extends [never]
+      ? PropertySettings
+      : [NonNullable<V>] extends [number]
+        ? NumberPropertyBuilder
+        : [NonNullable<V>] extends [number | bigint]
+          ? BigIntPropertyBuilder
+          : [NonNullable<V>] extends [string]
+            ? StringPropertyBuilder
+            : [NonNullable<V>] extends [Date]
+              ? DatePropertyBuilder
+              : [NonNullable<V>] extends [boolean]
+                ? BooleanPropertyBuilder
+                : PropertySettings;
+
+/**
  * Configures one property: its column type (required), nullability, column name and whether the
  * database generates it. Every method returns the builder, so calls chain; a later type call
- * replaces an earlier one.
+ * replaces an earlier one. `e.property(...)` hands it out typed as `PropertyBuilderFor<V>`, which
+ * offers only the column types that fit the property.
  *
  * @example
  * e.property(c => c.id).int().generated();
  * e.property(c => c.total).decimal(18, 2).column('TotalAmount');
  * e.property(c => c.note).string(500).nullable();
  */
-export class PropertyBuilder {
+export class PropertyBuilder
+  implements NumberPropertyBuilder, BigIntPropertyBuilder, StringPropertyBuilder, DatePropertyBuilder, BooleanPropertyBuilder
+{
   readonly #name: string;
   readonly #path: string;
   readonly #maxIdentifierLength: number;
