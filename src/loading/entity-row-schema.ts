@@ -96,10 +96,22 @@ function where(rowIndex: number | undefined): string {
 /** "property 'name' ...: expected X, got Y; fix" for one failed property. */
 function problem(entity: EntityModel, p: PropertyModel, value: unknown): string {
   if (value === undefined || (value === null && !p.nullable)) {
-    return (
-      `property '${p.name}' is ${value === undefined ? 'missing' : 'null'}, but it is required; ` +
-      `set it to ${expected(p.type)}, or declare it nullable (e.property(x => x.${p.name}).nullable()).`
-    );
+    const absent = `property '${p.name}' is ${value === undefined ? 'missing' : 'null'}, but it is`;
+    // A key cannot be nullable, so "declare it nullable" would be wrong advice for one.
+    if (entity.key.includes(p.name)) {
+      const single = entity.key.length === 1;
+      const generatable = single && (p.type.kind === 'int' || p.type.kind === 'bigint');
+      return (
+        `${absent} ${single ? 'the' : 'part of the'} primary key, which every row needs; set it to ${expected(p.type)}. ` +
+        (generatable
+          ? `A key cannot be nullable; to have the database assign it, configure it with generated() (e.property(x => x.${p.name}).${p.type.kind}().generated()).`
+          : 'A key cannot be nullable.')
+      );
+    }
+    if (entity.sharding !== null && entity.sharding.strategy !== 'manual' && entity.sharding.property === p.name) {
+      return `${absent} the shard key, which decides the shard the row is written to; set it to ${expected(p.type)}. A shard key cannot be nullable.`;
+    }
+    return `${absent} required; set it to ${expected(p.type)}, or declare it nullable (e.property(x => x.${p.name}).nullable()).`;
   }
   return (
     `property '${p.name}' must be ${expected(p.type)}, got ${show(value, p.type.kind === 'string')}; ` +
