@@ -22,8 +22,7 @@ export function toSqliteDatabaseError(error: unknown, context: SqliteErrorContex
 
   if (driverCode === 'SQLITE_CANTOPEN' && !existsSync(file)) {
     return new DtdeDatabaseError(
-      `SQLite database file "${file}" does not exist. Create it with ctx.ensureCreated() ` +
-        `(driver.ensureDatabase), or fix the shard's { file } path.`,
+      `SQLite database file "${file}" does not exist. Create it with ctx.ensureCreated(), or fix the shard's { file } path.`,
       { ...base, reason: 'missing' },
     );
   }
@@ -40,6 +39,24 @@ export function toSqliteDatabaseError(error: unknown, context: SqliteErrorContex
       ...base,
       reason: 'constraint',
     });
+  }
+  // A table or column the model expects is missing: the schema was never created, or is older
+  // than the model. Name what the user calls, not the driver.
+  const missingTable = /^no such table: (.+)$/.exec(detail);
+  if (missingTable !== null) {
+    return new DtdeDatabaseError(
+      `SQLite database file "${file}": table "${missingTable[1]}" does not exist; create the tables with ctx.ensureCreated() ` +
+        `before querying or loading (a manual-sharding table is yours to create).${sql === undefined ? '' : ` SQL: ${sql}`}`,
+      { ...base, reason: 'failed' },
+    );
+  }
+  const missingColumn = /^no such column: (.+)$/.exec(detail);
+  if (missingColumn !== null) {
+    return new DtdeDatabaseError(
+      `SQLite database file "${file}": no column ${missingColumn[1]}; the table was created from another version of the model. ` +
+        `ctx.ensureCreated() compares existing tables with the model and names the columns that differ.${sql === undefined ? '' : ` SQL: ${sql}`}`,
+      { ...base, reason: 'failed' },
+    );
   }
   // better-sqlite3 refuses writes on a connection that has a read iterator open.
   const hint = /busy executing a query/.test(detail)
