@@ -4,7 +4,11 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   resolve: {
     // Tests and samples import the package by name; point it at the sources, not dist/.
-    alias: { dtde: fileURLToPath(new URL('./src/index.ts', import.meta.url)) },
+    // Anchored: a plain 'dtde' alias would also rewrite the start of 'dtde/provider'.
+    alias: [
+      { find: /^dtde\/provider$/, replacement: fileURLToPath(new URL('./src/provider.ts', import.meta.url)) },
+      { find: /^dtde$/, replacement: fileURLToPath(new URL('./src/index.ts', import.meta.url)) },
+    ],
   },
   test: {
     include: ['tests/**/*.test.ts'],

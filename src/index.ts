@@ -1,4 +1,9 @@
 // The public API of dtde: everything a user imports comes from here, nothing internal does.
+// Writing a provider is the other entry, `dtde/provider` (src/provider.ts).
+
+// SQL Server has no driver yet, but its dialect renders `toQueryString({ dialect: 'mssql' })`
+// anywhere; its module registers it by name as it loads (SQLite's does the same, below).
+import './providers/mssql/mssql-dialect.js';
 
 // Context, sets and configuration
 export { DtdeContext } from './context/dtde-context.js';
@@ -27,6 +32,7 @@ export type {
   DateInterval,
   EntityClass,
   EntityModel,
+  ManualShardTable,
   Model,
   PropertyModel,
   ShardLayout,
@@ -34,6 +40,7 @@ export type {
   ShardingModel,
   StorageMode,
   TableName,
+  TemporalModel,
 } from './metadata/model.js';
 
 // Queries
@@ -43,9 +50,19 @@ export type { Grouping } from './linq/expression/grouping.js';
 export { asQueryable } from './linq/query/as-queryable.js';
 export type {
   ExecuteOptions,
-  QueryExplanation,
   QueryParams,
   QueryStringOptions,
+  QueryExplanation,
+  ExplainedCommand,
+  MergeExplanation,
+  ConcatMergeExplanation,
+  OrderedMergeExplanation,
+  DistinctMergeExplanation,
+  GroupByMergeExplanation,
+  GroupAggregateExplanation,
+  MergePagingExplanation,
+  MergeKeyExplanation,
+  OrderKeyExplanation,
 } from './linq/expression/query-expression.js';
 
 // Providers and loading

@@ -1,6 +1,7 @@
 import { DtdeInvalidOperationError } from '../errors/dtde-invalid-operation-error.js';
 import type {
   ExecuteOptions,
+  MergeExplanation,
   QueryExecutor,
   QueryExplanation,
   QueryExpression,
@@ -11,14 +12,13 @@ import { runTerminal } from '../linq/evaluate/run-terminal.js';
 import { entityModelOf } from '../metadata/entity-model-of.js';
 import type { EntityModel, Model, ShardLayout, ShardTarget } from '../metadata/model.js';
 import { shardTargets } from '../metadata/shard-targets.js';
-import { isRowsMergePlan, type MergeRow } from '../planner/merge-plan.js';
+import { isRowsMergePlan, type MergeOrderKey, type MergeRow, type RowsMergePlan } from '../planner/merge-plan.js';
 import { planQuery } from '../planner/plan-query.js';
 import type { ShardCommandPlan, ShardQueryPlan } from '../planner/shard-query-plan.js';
 import type { SqlType } from '../sql/sql-ast.js';
 import type { DatabaseDriver } from '../providers/database-driver.js';
+import { findDialect } from '../providers/dialect-registry.js';
 import type { Dialect } from '../sql/dialect.js';
-import { mssqlDialect } from '../providers/mssql/mssql-dialect.js';
-import { sqliteDialect } from '../providers/sqlite/sqlite-dialect.js';
 import { finishRow, finishRows } from './finish-rows.js';
 import { mergeRows } from './merge-rows.js';
 import { mergeValue } from './merge-value.js';
@@ -34,11 +34,6 @@ export interface ShardedQueryRuntime {
   readonly queryTimeoutMs?: number;
   readonly maxIdentifierLength?: number;
 }
-
-const DIALECTS: Readonly<Record<NonNullable<QueryStringOptions['dialect']>, Dialect>> = {
-  sqlite: sqliteDialect,
-  mssql: mssqlDialect,
-};
 
 /**
  * The query engine behind `ctx.set(Entity)`: plans each query over the entity's shards, runs the
@@ -85,8 +80,11 @@ export class ShardedQueryExecutor implements QueryExecutor {
 
   explain(query: QueryExpression, options: QueryStringOptions = {}): QueryExplanation {
     const plan = this.plan(query, null);
-    const dialect = options.dialect ? DIALECTS[options.dialect] : this.#options.dialect;
-    return {
+    const dialect = this.dialectFor(options.dialect);
+    if (!isRowsMergePlan(plan.merge)) {
+      throw new DtdeInvalidOperationError(`A streamed query was planned with a ${plan.merge.kind} merge.`, { operation: 'explain' });
+    }
+    const explanation: QueryExplanation = {
       entity: plan.entity.name,
       dialect: dialect.name,
       commands: plan.commands.map((c) => {
@@ -98,9 +96,20 @@ export class ShardedQueryExecutor implements QueryExecutor {
           parameters: rendered.parameters.map((p) => p.value),
         };
       }),
-      merge: { ...plan.merge },
+      merge: explainMerge(plan.merge),
       terminal: plan.terminal.where,
+      toJSON: () => ({ ...explanation, commands: explanation.commands.map((c) => ({ ...c, parameters: c.parameters.map(jsonValue) })) }),
     };
+    // Not enumerable: the explanation reads (and compares in tests) as the plain data it is.
+    return Object.defineProperty(explanation, 'toJSON', { enumerable: false });
+  }
+
+  /** The context's own dialect, the one named (the context's, or a registered one), or the one given. */
+  private dialectFor(choice: QueryStringOptions['dialect']): Dialect {
+    const own = this.#options.dialect;
+    if (choice === undefined) return own;
+    if (typeof choice !== 'string') return choice;
+    return choice === own.name ? own : findDialect(choice);
   }
 
   /** Plans a query (no I/O). */
@@ -172,4 +181,38 @@ async function* convertRows(
     for (const field of floats) if (typeof row[field] === 'bigint') row[field] = Number(row[field]);
     yield row;
   }
+}
+
+/** A rows merge plan as `explain()` documents it: the same fields, copied, none of them undefined. */
+function explainMerge(plan: RowsMergePlan): MergeExplanation {
+  const paging = defined({ skip: plan.skip, take: plan.take, stripFields: plan.stripFields });
+  switch (plan.kind) {
+    case 'concat':
+    case 'distinct':
+      return { kind: plan.kind, ...paging };
+    case 'ordered':
+      return { kind: 'ordered', keys: plan.keys.map(explainKey), ...paging, ...defined({ distinct: plan.distinct }) };
+    case 'groupBy':
+      return {
+        kind: 'groupBy',
+        keys: plan.keys.map((k) => ({ field: k.field })),
+        aggregates: plan.aggregates.map((a) => ({ ...a })),
+        ...defined({ order: plan.order?.map(explainKey) }),
+        ...paging,
+      };
+  }
+}
+
+function explainKey(key: MergeOrderKey) {
+  return { field: key.field, descending: key.descending };
+}
+
+/** `fields` without its undefined entries, so that absent stays absent. */
+function defined<T extends object>(fields: T): T {
+  return Object.fromEntries(Object.entries(fields).filter(([, v]) => v !== undefined)) as T;
+}
+
+/** A parameter value `JSON.stringify` can write: bigints as their decimal text (`12n` → `"12"`). */
+function jsonValue(value: unknown): unknown {
+  return typeof value === 'bigint' ? value.toString() : value;
 }

@@ -21,16 +21,23 @@ export interface RenderedSql {
 }
 
 /**
- * A SQL dialect: turns the SQL IR (`src/sql/sql-ast.ts`) into text and parameters, quotes
- * identifiers, maps column types for DDL and converts values between JavaScript and the driver.
- * Dialects are stateless and safe to share.
+ * A SQL dialect: turns the SQL tree (`SelectStatement` and the other statements) into text and
+ * parameters, quotes identifiers, maps column types for DDL and converts values between JavaScript
+ * and the driver. Dialects are stateless and safe to share. Extend `SqlRenderer` to get the parts
+ * every SQL engine spells alike.
  *
  * @example
- * const { sql, parameters } = sqliteDialect.renderSelect(statement);
+ * ```ts
+ * const { sql, parameters } = provider.dialect.renderSelect(statement);
  * db.prepare(sql).all(...parameters.map((p) => p.value));
+ * ```
  */
 export interface Dialect {
-  readonly name: 'sqlite' | 'mssql';
+  /**
+   * The name `toQueryString({ dialect })` knows it by (`sqlite`, `mssql`), unique among the
+   * registered dialects (see `registerDialect`).
+   */
+  readonly name: string;
   /** `?` (positional) or `@p0` (named). */
   readonly parameterStyle: 'positional' | 'named';
   /** Quotes one identifier, escaping the quote character. */

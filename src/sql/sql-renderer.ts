@@ -42,7 +42,7 @@ function precedence(node: SqlExpr): number {
  * render call threads a fresh `RenderState`, so dialect objects stay stateless.
  */
 export abstract class SqlRenderer implements Dialect {
-  abstract readonly name: 'sqlite' | 'mssql';
+  abstract readonly name: string;
   abstract readonly parameterStyle: 'positional' | 'named';
   abstract quoteIdentifier(name: string): string;
   abstract columnType(type: ColumnType): string;
@@ -144,7 +144,7 @@ export abstract class SqlRenderer implements Dialect {
   }
 
   private dialectLabel(): string {
-    return this.name === 'mssql' ? 'SQL Server' : 'SQLite';
+    return this.name === 'mssql' ? 'SQL Server' : this.name === 'sqlite' ? 'SQLite' : this.name;
   }
 
   /** An operand of a comparison-level operator: parenthesised unless it binds tighter. */

@@ -11,6 +11,7 @@ import type {
 } from '../../sql/sql-ast.js';
 import type { BoundParameter, RenderedSql } from '../../sql/dialect.js';
 import { RenderState, SqlRenderer, escapeLikePattern, matchPattern } from '../../sql/sql-renderer.js';
+import { registerDialect } from '../dialect-registry.js';
 import { mssqlParameterType } from './mssql-parameter-type.js';
 
 /**
@@ -234,3 +235,6 @@ export function mssqlExecuteSqlText(rendered: RenderedSql): string {
 
 /** The shared SQL Server dialect instance. */
 export const mssqlDialect = new MssqlDialect();
+
+// Known by name from the moment dtde is imported: `toQueryString({ dialect: 'mssql' })`.
+registerDialect(mssqlDialect);

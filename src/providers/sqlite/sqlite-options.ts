@@ -12,35 +12,53 @@ const fileSchema = z
   .refine(notInMemory, 'must be a file path: in-memory and URI databases cannot be pooled');
 
 /**
- * Options of `sqlite({ file, ... })`. Only `file` is required.
+ * Options of `sqlite({ file, ... })`. Only `file` is required; `sqlite()` validates them and throws
+ * `DtdeConfigurationError` naming a bad one.
  *
  * @example
  * ```ts
  * sqlite({ file: './data/app.db', readPoolSize: 8, busyTimeoutMs: 2000 })
  * ```
  */
-export const sqliteOptionsSchema = z.strictObject({
-  /** The context's own database file. Relative paths resolve against the working directory. */
-  file: fileSchema,
+export interface SqliteOptions {
   /**
-   * Read connections per database file. A merge keeps one stream open per shard, and table-mode
-   * shards share a file, so this bounds how many shards of one file stream at once.
+   * The context's own database file. Relative paths resolve against the working directory; shard
+   * files (`{ file: 'eu.db' }`) resolve against this file's folder. Must be a file path: in-memory
+   * (`:memory:`) and URI (`file:…`) databases cannot be pooled.
    */
+  readonly file: string;
+  /**
+   * Read connections per database file, 1 to 256; default 8. A merge keeps one stream open per
+   * shard, and table-mode shards share a file, so this bounds how many shards of one file stream at
+   * once (`maxParallelShards` is checked against it).
+   */
+  readonly readPoolSize?: number;
+  /** Milliseconds a statement waits for a lock held by another connection or process before failing; default 5000. */
+  readonly busyTimeoutMs?: number;
+  /** Milliseconds a query waits for a free read connection before failing with `poolExhausted`; default 30000. */
+  readonly acquireTimeoutMs?: number;
+  /** Milliseconds after which an idle read connection is closed; default 30000. */
+  readonly idleTimeoutMs?: number;
+  /** Prepared statements kept per connection, least recently used evicted; 0 disables the cache; default 200. */
+  readonly statementCacheSize?: number;
+  /** Rows read per batch before a stream yields to the event loop; default 256. */
+  readonly batchSize?: number;
+}
+
+/**
+ * How `SqliteOptions` are validated, with their defaults. Kept in step with the interface by
+ * tests/providers/sqlite/sqlite-options.types.test.ts. Every number must be an integer.
+ */
+export const sqliteOptionsSchema = z.strictObject({
+  file: fileSchema,
   readPoolSize: z.int().min(1).max(256).default(8),
-  /** How long a statement waits for a lock held by another connection or process before failing. */
   busyTimeoutMs: z.int().min(0).default(5000),
-  /** How long a query waits for a free read connection before failing with `poolExhausted`. */
   acquireTimeoutMs: z.int().min(1).default(30_000),
-  /** Idle read connections are closed after this long. */
   idleTimeoutMs: z.int().min(1).default(30_000),
-  /** Prepared statements kept per connection (least recently used evicted); 0 disables the cache. */
   statementCacheSize: z.int().min(0).default(200),
-  /** Rows read per batch before a stream yields to the event loop. */
   batchSize: z.int().min(1).default(256),
 });
 
-/** What `sqlite()` accepts. */
-export type SqliteOptions = z.input<typeof sqliteOptionsSchema>;
 /** The options with every default filled in. */
 export type ResolvedSqliteOptions = z.output<typeof sqliteOptionsSchema>;
 

@@ -1,12 +1,21 @@
 import type { ConnectionRef } from '../../metadata/model.js';
+import { registerDialect } from '../dialect-registry.js';
 import type { DtdeProvider } from '../provider.js';
 import { sqliteDialect, type SqliteDialect } from './sqlite-dialect.js';
 import { createSqliteDriver, type SqliteDriver } from './sqlite-driver.js';
 import type { SqliteOptions } from './sqlite-options.js';
 
-/** The SQLite provider: `sqliteDialect` plus a `SqliteDriver` for the given file. */
+// Known by name from the moment dtde is imported: `toQueryString({ dialect: 'sqlite' })`.
+registerDialect(sqliteDialect);
+
+/**
+ * What `sqlite()` returns: a `DtdeProvider` whose dialect and driver are SQLite's. Its members'
+ * types (`Dialect`, `DatabaseDriver`) are in `dtde/provider`.
+ */
 export interface SqliteProvider extends DtdeProvider {
+  /** @internal The concrete dialect, for dtde's own tests. */
   readonly dialect: SqliteDialect;
+  /** @internal The concrete driver (pool counters), for dtde's own tests. */
   readonly driver: SqliteDriver;
 }
 
@@ -18,10 +27,12 @@ export interface SqliteProvider extends DtdeProvider {
  * The provider's driver belongs to the context it is given to: `ctx.close()` closes it.
  *
  * @example
+ * ```ts
  * const ctx = new ShopContext({
  *   provider: sqlite({ file: './data/shop.db', readPoolSize: 8 }),
  *   shards: s => s.addShards('EU', 'US').addShard('APAC', { file: 'apac.db' }), // ./data/apac.db
  * });
+ * ```
  */
 export function sqlite(options: SqliteOptions): SqliteProvider {
   const driver = createSqliteDriver(options);
