@@ -1,8 +1,10 @@
-import type { Model, ShardLayout } from '../metadata/model.js';
+import { formatTableName } from '../metadata/identifier.js';
+import type { EntityModel, Model, ShardLayout, ShardTarget } from '../metadata/model.js';
 import type { ShardTargetOptions } from '../metadata/shard-targets.js';
 import type { DtdeProvider } from '../providers/provider.js';
 import { createTableStatement } from './create-table-statement.js';
-import { ownedShardTargets } from './owned-shard-targets.js';
+import { ownedShardTargets, type OwnedShardTarget } from './owned-shard-targets.js';
+import { schemaDriftError, type TableDrift } from './schema-drift-error.js';
 
 /** What creating or deleting a context's schema works from. */
 export interface SchemaScope {
@@ -15,8 +17,11 @@ export interface SchemaScope {
 /**
  * Creates every database and table dtde owns for the model (see `ownedShardTargets`): first each
  * distinct database (the context's own one always, then each shard database), then each table with
- * the dialect's idempotent `CREATE TABLE`. Safe to run again: what exists is left as it is (an
- * existing table is not altered to match the model). Manual tables are never created.
+ * the dialect's idempotent `CREATE TABLE`. Safe to run again: what exists is left as it is. An
+ * existing table is not altered, but its columns are compared with the model (by name,
+ * case-insensitively, through `dialect.renderTableColumns`): when any table lacks a mapped column
+ * or has one the model does not map, a `DtdeConfigurationError` names them all, after the
+ * missing tables were created. Manual tables are never created.
  *
  * @example
  * await createSchema({ model: ctx.model, layout: ctx.shardLayout, provider }, signal);
@@ -33,9 +38,40 @@ export async function createSchema(scope: SchemaScope, signal?: AbortSignal): Pr
     signal?.throwIfAborted();
     await provider.driver.ensureDatabase(connection, { signal });
   }
+  const drifts: TableDrift[] = [];
   for (const { entity, target } of owned) {
     signal?.throwIfAborted();
+    const existing = await tableColumns(provider, target, signal);
+    if (existing.length > 0) {
+      const drift = compareColumns(entity, existing);
+      if (drift !== null) drifts.push({ ...drift, entity, table: tableLabel(entity, target, owned) });
+      continue;
+    }
     const ddl = provider.dialect.renderCreateTable(createTableStatement(entity, target.table));
     await provider.driver.execute(target.connection, ddl.sql, ddl.parameters, { signal });
   }
+  if (drifts.length > 0) throw schemaDriftError(drifts);
+}
+
+async function tableColumns(provider: DtdeProvider, target: ShardTarget, signal: AbortSignal | undefined): Promise<string[]> {
+  const { sql, parameters } = provider.dialect.renderTableColumns(target.table);
+  const names: string[] = [];
+  for await (const row of provider.driver.query(target.connection, sql, parameters, { signal })) names.push(String(row.name));
+  return names;
+}
+
+/** The model's columns the table lacks and the table's columns the model does not map; null when they match. */
+function compareColumns(entity: EntityModel, existing: readonly string[]): Pick<TableDrift, 'missing' | 'extra'> | null {
+  const have = new Set(existing.map((c) => c.toLowerCase()));
+  const mapped = new Set(entity.properties.map((p) => p.column.toLowerCase()));
+  const missing = entity.properties.map((p) => p.column).filter((c) => !have.has(c.toLowerCase()));
+  const extra = existing.filter((c) => !mapped.has(c.toLowerCase()));
+  return missing.length === 0 && extra.length === 0 ? null : { missing, extra };
+}
+
+/** The table's name, with its shard when the entity's other shards use the same name in other databases. */
+function tableLabel(entity: EntityModel, target: ShardTarget, owned: readonly OwnedShardTarget[]): string {
+  const name = formatTableName(target.table);
+  const shared = owned.some((o) => o.entity === entity && o.target !== target && formatTableName(o.target.table) === name);
+  return shared ? `${name} (shard ${target.shard.qualifiedId})` : name;
 }

@@ -52,6 +52,20 @@ export interface Dialect {
   /** Idempotent: does nothing when the table is missing. */
   renderDropTable(statement: DropTableStatement): RenderedSql;
   /**
+   * The query that lists the columns of an existing table: one row per column, its name in a
+   * field called `name`, in any order; no rows when the table does not exist. `ensureCreated` runs
+   * it on every table it owns and compares the names with the model, so a table created from an
+   * older model is reported instead of failing later with "no such column". `SqlRenderer` gives
+   * the standard `information_schema.columns` query in the `current_schema` (PostgreSQL); an
+   * engine without it, or with another default schema, overrides it (SQLite: `pragma_table_info`;
+   * SQL Server: `SCHEMA_NAME()`).
+   *
+   * @example
+   * const { sql, parameters } = dialect.renderTableColumns({ name: 'Customers_EU' });
+   * for await (const row of driver.query(null, sql, parameters)) console.log(row.name);
+   */
+  renderTableColumns(table: TableName): RenderedSql;
+  /**
    * A multi-row `INSERT … VALUES (…), (…)`. Throws `DtdeTranslationError` when the statement has
    * no rows, a row of the wrong width, or more rows or parameters than the limits below.
    */

@@ -68,6 +68,21 @@ export abstract class SqlRenderer implements Dialect {
     return table.schema === undefined ? name : `${this.quoteIdentifier(table.schema)}.${name}`;
   }
 
+  /**
+   * The standard `information_schema.columns` query, in the session's `current_schema` (where
+   * PostgreSQL resolves unqualified names) unless the table names its schema.
+   */
+  renderTableColumns(table: TableName): RenderedSql {
+    const state = new RenderState();
+    const text = (value: string) => this.placeholder({ kind: 'param', value, type: { kind: 'string' } }, state);
+    const name = text(table.name);
+    const schema = table.schema === undefined ? 'current_schema' : text(table.schema);
+    return {
+      sql: `SELECT column_name AS name FROM information_schema.columns WHERE table_name = ${name} AND table_schema = ${schema}`,
+      parameters: state.parameters,
+    };
+  }
+
   renderInsert(statement: InsertStatement): RenderedSql {
     const { table, columns, rows } = statement;
     const target = `${this.dialectLabel()} INSERT into ${table.name}`;

@@ -97,6 +97,18 @@ export class MssqlDialect extends SqlRenderer {
     return { sql: `IF ${this.objectIdTest(statement.table)} IS NOT NULL DROP TABLE ${this.quoteTable(statement.table)}`, parameters: [] };
   }
 
+  /** Upper-case catalog names (a case-sensitive collation needs them); unqualified tables are in `SCHEMA_NAME()`. */
+  override renderTableColumns(table: TableName): RenderedSql {
+    const state = new RenderState();
+    const text = (value: string) => this.placeholder({ kind: 'param', value, type: { kind: 'string' } }, state);
+    const name = text(table.name);
+    const schema = table.schema === undefined ? 'SCHEMA_NAME()' : text(table.schema);
+    return {
+      sql: `SELECT COLUMN_NAME AS name FROM INFORMATION_SCHEMA.COLUMNS WHERE TABLE_NAME = ${name} AND TABLE_SCHEMA = ${schema}`,
+      parameters: state.parameters,
+    };
+  }
+
   /** Dates, numbers, strings and booleans go to the driver (tedious) as they are; bigints as text. */
   toDbValue(value: unknown, type: SqlType | null): unknown {
     if (value === null || value === undefined) return null;

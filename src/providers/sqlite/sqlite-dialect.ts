@@ -1,6 +1,6 @@
 import { DtdeInvalidOperationError } from '../../errors/dtde-invalid-operation-error.js';
 import { DtdeTranslationError } from '../../errors/dtde-translation-error.js';
-import type { ColumnType } from '../../metadata/model.js';
+import type { ColumnType, TableName } from '../../metadata/model.js';
 import type {
   CreateTableStatement,
   DropTableStatement,
@@ -96,6 +96,15 @@ export class SqliteDialect extends SqlRenderer {
 
   renderDropTable(statement: DropTableStatement): RenderedSql {
     return { sql: `DROP TABLE IF EXISTS ${this.quoteTable(statement.table)}`, parameters: [] };
+  }
+
+  /** SQLite has no information_schema: `pragma_table_info(table, schema)` lists the columns. */
+  override renderTableColumns(table: TableName): RenderedSql {
+    const state = new RenderState();
+    const args = [table.name, ...(table.schema === undefined ? [] : [table.schema])].map((value) =>
+      this.placeholder({ kind: 'param', value, type: { kind: 'string' } }, state),
+    );
+    return { sql: `SELECT "name" FROM pragma_table_info(${args.join(', ')})`, parameters: state.parameters };
   }
 
   toDbValue(value: unknown, type: SqlType | null): unknown {
