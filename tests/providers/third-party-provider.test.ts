@@ -26,6 +26,7 @@ import {
   type SelectStatement,
   type SqlType,
   type StringMatchExpr,
+  type TableName,
   type TransactionHandle,
   type TypedParameter,
 } from 'dtde/provider';
@@ -82,6 +83,13 @@ class TinyDialect extends SqlRenderer {
 
   renderDropTable(statement: DropTableStatement): RenderedSql {
     return { sql: `DROP TABLE IF EXISTS ${this.quoteTable(statement.table)}`, parameters: [] };
+  }
+
+  /** SQLite has no information_schema; its table_info pragma lists the columns. */
+  override renderTableColumns(table: TableName): RenderedSql {
+    const state = new RenderState();
+    const name = this.placeholder({ kind: 'param', value: table.name, type: { kind: 'string' } }, state);
+    return { sql: `SELECT "name" FROM pragma_table_info(${name})`, parameters: state.parameters };
   }
 
   toDbValue(value: unknown, type: SqlType | null): unknown {
