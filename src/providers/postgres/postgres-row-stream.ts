@@ -1,0 +1,226 @@
+import Cursor from 'pg-cursor';
+import type { DtdeError } from '../../errors/dtde-error.js';
+import type { DriverRow } from '../database-driver.js';
+import type { PostgresLease } from './postgres-database.js';
+import { POSTGRES_TYPES } from './postgres-types.js';
+
+export interface PostgresRowStreamSource {
+  readonly sql: string;
+  readonly values: readonly unknown[];
+  readonly batchSize: number;
+  readonly safeIntegers: boolean;
+  readonly signal: AbortSignal | undefined;
+  /** Lends the connection to run on; rejects with the signal's reason when it aborts. */
+  acquire(signal: AbortSignal): Promise<PostgresLease>;
+  /** The error to throw for what pg threw. */
+  error(error: unknown, sql: string): DtdeError;
+  /** Most milliseconds to wait for the server to stop a cancelled statement before dropping the connection. */
+  readonly cancelWaitMs: number;
+  /** Called once when the stream has given its connection back, whatever the reason. */
+  onEnd(stream: PostgresRowStream): void;
+}
+
+const DONE: IteratorReturnResult<undefined> = { done: true, value: undefined };
+
+/**
+ * The rows of one statement as an async iterator over a server-side cursor (a portal read
+ * `batchSize` rows per round trip): the server computes the next batch only when the consumer
+ * asks, so a slow consumer holds back the query (back-pressure) and memory stays at one batch.
+ *
+ * The connection is leased on the first `next()` and goes back as soon as the last row is read,
+ * on error, on `return()` (a `break` out of `for await`), on abort, or when the driver closes the
+ * stream. A statement still running then (a batch in flight) is cancelled with a CancelRequest and
+ * the connection is given back only after the server has answered, so it is usable by the next
+ * caller; if the server does not answer within `cancelWaitMs`, the connection is closed instead.
+ * `return()` and a failing `next()` settle after the connection is back.
+ */
+export class PostgresRowStream implements AsyncIterableIterator<DriverRow> {
+  private lease: PostgresLease | undefined;
+  private cursor: Cursor<DriverRow> | undefined;
+  /** The batch being fetched, while one is. */
+  private reading: Promise<DriverRow[]> | undefined;
+  private buffer: DriverRow[] = [];
+  private index = 0;
+  private started = false;
+  private exhausted = false;
+  private ended = false;
+  /** Thrown by the next `next()` after the stream was ended from outside; null: end quietly. */
+  private failure: { error: unknown } | null = null;
+  /** Settles when the connection is back (or closed). */
+  private closing: Promise<void> | undefined;
+  /** Cancels a pending connection acquire when the stream ends. */
+  private readonly cancel = new AbortController();
+  private tail: Promise<unknown> = Promise.resolve();
+  private readonly onAbort = (): void => void this.fail(this.source.signal?.reason);
+
+  constructor(private readonly source: PostgresRowStreamSource) {}
+
+  /** Whether the stream holds its connection now (started, not yet ended or drained). */
+  get isRunning(): boolean {
+    return this.lease !== undefined;
+  }
+
+  [Symbol.asyncIterator](): this {
+    return this;
+  }
+
+  next(): Promise<IteratorResult<DriverRow, undefined>> {
+    // Calls are served in order even if a caller does not await the previous one.
+    const result = this.tail.then(() => this.pull());
+    this.tail = result.catch(() => undefined);
+    return result;
+  }
+
+  async return(): Promise<IteratorResult<DriverRow, undefined>> {
+    await this.end(null);
+    this.failure = null;
+    return DONE;
+  }
+
+  /** Ends the stream now; the next `next()` reports done. Settles once the connection is back. */
+  close(): Promise<void> {
+    return this.end(null);
+  }
+
+  /** Ends the stream now; the next `next()` throws `error` (abort, driver closing). Settles once the connection is back. */
+  fail(error: unknown): Promise<void> {
+    return this.end({ error });
+  }
+
+  private end(failure: { error: unknown } | null): Promise<void> {
+    if (this.ended) return this.closing ?? Promise.resolve();
+    this.ended = true;
+    this.failure = failure;
+    this.buffer = [];
+    this.cancel.abort();
+    this.source.signal?.removeEventListener('abort', this.onAbort);
+    this.closing = this.giveBack();
+    return this.closing;
+  }
+
+  /** Stops the statement if it runs, closes the cursor and gives the connection back. */
+  private async giveBack(): Promise<void> {
+    const lease = this.lease;
+    let cursor = this.cursor;
+    const reading = this.reading;
+    this.lease = undefined;
+    this.cursor = undefined;
+    try {
+      if (lease === undefined) return;
+      let healthy = true;
+      if (reading !== undefined) {
+        // A batch is in flight: the statement may run for long (a slow shard), so cancel it.
+        const cancelled = lease.cancel();
+        const outcome = await settleWithin(reading, this.source.cancelWaitMs);
+        await cancelled;
+        if (outcome === 'timeout') healthy = false;
+        // A failed fetch ended the portal; pg holds the next statement until the server is ready.
+        if (outcome === 'rejected') cursor = undefined;
+      }
+      if (healthy && cursor !== undefined && !this.exhausted) {
+        healthy = (await settleWithin(cursor.close(), this.source.cancelWaitMs)) === 'resolved';
+      }
+      lease.release(!healthy);
+    } finally {
+      this.source.onEnd(this);
+    }
+  }
+
+  private async pull(): Promise<IteratorResult<DriverRow, undefined>> {
+    const { signal } = this.source;
+    if (signal?.aborted && !this.ended) void this.fail(signal.reason);
+    if (this.ended) return this.endResult();
+    if (this.index < this.buffer.length) return { done: false, value: this.buffer[this.index++] };
+    if (this.exhausted) {
+      await this.close();
+      return DONE;
+    }
+    if (!this.started) await this.open();
+    if (this.ended) return this.endResult();
+    await this.readBatch();
+    if (this.ended) return this.endResult();
+    if (this.index < this.buffer.length) return { done: false, value: this.buffer[this.index++] };
+    await this.close();
+    return DONE;
+  }
+
+  private async open(): Promise<void> {
+    this.started = true;
+    this.source.signal?.addEventListener('abort', this.onAbort, { once: true });
+    let lease: PostgresLease;
+    try {
+      lease = await this.source.acquire(this.cancel.signal);
+    } catch (error) {
+      if (!this.ended) await this.fail(error);
+      return;
+    }
+    if (this.ended) {
+      lease.release();
+      return;
+    }
+    this.lease = lease;
+    try {
+      this.cursor = lease.client.query(
+        new Cursor<DriverRow>(this.source.sql, [...this.source.values], {
+          types: this.source.safeIntegers ? POSTGRES_TYPES.safeIntegers : POSTGRES_TYPES.numbers,
+        }),
+      );
+    } catch (error) {
+      await this.fail(this.source.error(error, this.source.sql));
+    }
+  }
+
+  /** Fetches the next batch; when it is the last, the connection goes back while the consumer drains it. */
+  private async readBatch(): Promise<void> {
+    const cursor = this.cursor;
+    if (cursor === undefined) return;
+    const reading = cursor.read(this.source.batchSize);
+    this.reading = reading;
+    let rows: DriverRow[];
+    try {
+      rows = await reading;
+    } catch (error) {
+      this.reading = undefined;
+      // After an abort the error is the cancellation echoing back; the failure is already set.
+      if (!this.ended) {
+        this.cursor = undefined; // the error ended the portal: nothing to close
+        await this.fail(this.source.error(error, this.source.sql));
+      }
+      return;
+    } finally {
+      if (this.reading === reading) this.reading = undefined;
+    }
+    if (this.ended) return;
+    this.buffer = rows;
+    this.index = 0;
+    if (rows.length < this.source.batchSize) {
+      // The portal is complete and pg has seen ReadyForQuery: the connection is idle again.
+      this.exhausted = true;
+      this.cursor = undefined;
+      const lease = this.lease;
+      this.lease = undefined;
+      lease?.release();
+    }
+  }
+
+  private async endResult(): Promise<IteratorResult<DriverRow, undefined>> {
+    await this.closing;
+    const failure = this.failure;
+    this.failure = null;
+    if (failure !== null) throw failure.error;
+    return DONE;
+  }
+}
+
+/** How `promise` settles within `ms`: resolved, rejected, or not yet (timeout). */
+async function settleWithin(promise: Promise<unknown>, ms: number): Promise<'resolved' | 'rejected' | 'timeout'> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const timeout = new Promise<'timeout'>((resolve) => {
+    timer = setTimeout(() => resolve('timeout'), ms);
+  });
+  try {
+    return await Promise.race([promise.then(() => 'resolved' as const, () => 'rejected' as const), timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
