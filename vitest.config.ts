@@ -13,6 +13,7 @@ export default defineConfig({
   test: {
     include: ['tests/**/*.test.ts'],
     reporters: ['default', './tests/support/plain-summary-reporter.ts'],
+    globalSetup: ['./tests/support/postgres-global-setup.ts'],
     testTimeout: 60_000,
     hookTimeout: 60_000,
   },
