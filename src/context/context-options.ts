@@ -13,6 +13,13 @@ export interface DtdeContextOptions {
   readonly provider?: DtdeProvider;
   /** Declares the shards: `s => s.addShards('EU', 'US').addShardGroup('years', g => g.addShards('2024'))`. */
   readonly shards?: (s: ShardsBuilder) => ShardsBuilder | void;
+  /**
+   * A shard-key value in a query that names no shard (`where(c => c.region === 'UK')` with shards
+   * EU and US) throws `DtdeRoutingError` naming the value and the shards, instead of answering as
+   * if no row matched. Either way the `dtde:query:plan` message says `noShardMatched` and why.
+   * Default false: the empty answer is correct, but usually a typo.
+   */
+  readonly strictRouting?: boolean;
   /** Shard commands run at once per query, at least 1. Default 8. */
   readonly maxParallelShards?: number;
   /** Cancel a query that runs longer than this many milliseconds. No limit by default. */
@@ -25,6 +32,7 @@ export interface DtdeContextOptions {
 export interface ResolvedContextOptions {
   readonly provider: DtdeProvider | undefined;
   readonly shards: ((s: ShardsBuilder) => ShardsBuilder | void) | undefined;
+  readonly strictRouting: boolean;
   readonly maxParallelShards: number;
   readonly queryTimeoutMs: number | undefined;
   readonly maxIdentifierLength: number;
@@ -34,6 +42,7 @@ export interface ResolvedContextOptions {
 const EXPECTED: Record<keyof DtdeContextOptions, string> = {
   provider: "sqlite({ file: 'shop.db' }) or another dtde provider (an object with a dialect, a driver and databaseId)",
   shards: 'a function such as s => s.addShards(\'EU\', \'US\')',
+  strictRouting: 'true or false',
   maxParallelShards: 'an integer >= 1',
   queryTimeoutMs: 'a positive integer (milliseconds)',
   maxIdentifierLength: 'an integer >= 1',
@@ -42,6 +51,7 @@ const EXPECTED: Record<keyof DtdeContextOptions, string> = {
 const schema = z.strictObject({
   provider: z.custom<DtdeProvider>(isDtdeProvider).optional(),
   shards: z.custom<(s: ShardsBuilder) => ShardsBuilder | void>((v) => typeof v === 'function').optional(),
+  strictRouting: z.boolean().default(false),
   maxParallelShards: z.int().min(1).default(8),
   queryTimeoutMs: z.int().positive().optional(),
   maxIdentifierLength: z.int().min(1).default(DEFAULT_MAX_IDENTIFIER_LENGTH),
@@ -62,6 +72,7 @@ export function parseContextOptions(input: unknown = {}): ResolvedContextOptions
   return Object.freeze({
     provider: o.provider,
     shards: o.shards,
+    strictRouting: o.strictRouting,
     maxParallelShards: o.maxParallelShards,
     queryTimeoutMs: o.queryTimeoutMs,
     maxIdentifierLength: o.maxIdentifierLength,

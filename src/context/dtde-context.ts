@@ -92,6 +92,7 @@ export abstract class DtdeContext implements AsyncDisposable {
         maxParallelShards: this.options.maxParallelShards,
         queryTimeoutMs: this.options.queryTimeoutMs,
         maxIdentifierLength: this.options.maxIdentifierLength,
+        strictRouting: this.options.strictRouting,
       };
     });
   }

@@ -19,6 +19,13 @@ export interface QueryPlanMessage {
   readonly entity: string;
   /** `group::id` outside the default group, plain `id` inside it; commands order. */
   readonly shardIds: readonly string[];
+  /** Present (true) when no shard can hold a matching row, so nothing runs and the answer is empty. */
+  readonly noShardMatched?: true;
+  /**
+   * Why no shard matched: a shard-key value that names no shard (`shard key region = 'UK' names no
+   * shard of Customer (shards: EU, US)`), filters on the shard key that no shard's range meets, or `take(0)`.
+   */
+  readonly reason?: string;
 }
 
 /** One shard command, published when its stream ended, failed or was cancelled. */

@@ -16,6 +16,8 @@ import {
 export interface MergeOptions extends Omit<RunShardCommandsOptions, 'access'> {
   /** The entity name; when given, `dtde:query:plan` is published with the commands' shard ids. */
   readonly entity?: string;
+  /** Why the plan has no command, published with it (see `ShardQueryPlan.noShardReason`). */
+  readonly noShardReason?: string;
 }
 
 /**
@@ -41,7 +43,7 @@ async function* runRowsMerge(
   options: MergeOptions,
 ): AsyncGenerator<MergeRow, void, undefined> {
   const started = performance.now();
-  publishPlan(options.entity, commands);
+  publishPlan(options, commands);
   let rowCount = 0;
   let error: unknown;
   const run = runShardCommands(commands, { ...options, access: shardAccessFor(plan) });
@@ -78,8 +80,11 @@ export function openRowsMerge(plan: RowsMergePlan, run: ShardRun<MergeRow>): Asy
   }
 }
 
-export function publishPlan(entity: string | undefined, commands: readonly ShardCommand<unknown>[]): void {
-  if (entity !== undefined) publishQueryPlan({ entity, shardIds: commands.map((c) => c.shardId) });
+export function publishPlan(options: MergeOptions, commands: readonly ShardCommand<unknown>[]): void {
+  const { entity, noShardReason } = options;
+  if (entity === undefined) return;
+  const shardIds = commands.map((c) => c.shardId);
+  publishQueryPlan(shardIds.length > 0 ? { entity, shardIds } : { entity, shardIds, noShardMatched: true, reason: noShardReason ?? 'no shard can hold matching rows' });
 }
 
 export function publishDone(entity: string | undefined, started: number, rowCount: number, error: unknown): void {

@@ -21,7 +21,7 @@ export async function mergeValue(
   options: MergeOptions,
 ): Promise<unknown> {
   const started = performance.now();
-  publishPlan(options.entity, commands);
+  publishPlan(options, commands);
   let error: unknown;
   const access = plan.kind === 'aggregate' ? 'interleave' : shardAccessFor(plan.source);
   const run = runShardCommands(commands, { ...options, access });

@@ -33,6 +33,8 @@ export interface ShardedQueryRuntime {
   readonly maxParallelShards: number;
   readonly queryTimeoutMs?: number;
   readonly maxIdentifierLength?: number;
+  /** A shard-key value that names no shard is a `DtdeRoutingError` (the `strictRouting` context option). */
+  readonly strictRouting?: boolean;
 }
 
 /**
@@ -120,7 +122,8 @@ export class ShardedQueryExecutor implements QueryExecutor {
       });
     }
     const entity = entityModelOf(this.#options.model, query.source.entity);
-    return planQuery({ query, terminal, entity, layout: this.#options.layout, targets: this.targetsOf(entity) });
+    const { layout, strictRouting } = this.#options;
+    return planQuery({ query, terminal, entity, layout, targets: this.targetsOf(entity), strictRouting });
   }
 
   private rows(plan: ShardQueryPlan, options: ExecuteOptions): AsyncIterable<unknown> {
@@ -153,6 +156,7 @@ export class ShardedQueryExecutor implements QueryExecutor {
       signal: options.signal,
       timeoutMs: this.#options.queryTimeoutMs,
       entity: plan.entity.name,
+      noShardReason: plan.noShardReason,
     };
   }
 

@@ -7,6 +7,7 @@ import { isAggregateTerminal, planAggregate } from './plan-aggregate.js';
 import { planGroup } from './plan-group.js';
 import { planRowQuery, rowAlias, rowsMergePlan } from './plan-rows.js';
 import type { QueryShape } from './query-shape.js';
+import { noShardMatched } from '../routing/no-shard-matched.js';
 import { resolveShards } from '../routing/resolve-shards.js';
 import type { RowFinish, ShardCommandPlan, ShardQueryPlan } from './shard-query-plan.js';
 import { selectStatement } from '../sql/sql-ast.js';
@@ -19,6 +20,8 @@ export interface PlanQueryInput {
   readonly layout: ShardLayout;
   /** Every shard target of the entity (from `shardTargets`), computed once per context. */
   readonly targets: readonly ShardTarget[];
+  /** Throw `DtdeRoutingError` for a shard-key value that names no shard (the `strictRouting` option). */
+  readonly strictRouting?: boolean;
 }
 
 /**
@@ -69,6 +72,12 @@ export function planQuery(input: PlanQueryInput): ShardQueryPlan {
     shape.take === 0
       ? []
       : resolution.shards.map((s) => byShard.get(s) ?? input.targets.find((t) => t.shard.qualifiedId === s.qualifiedId)!);
+  let noShardReason: string | undefined;
+  if (targets.length === 0 || (input.strictRouting && resolution.unmatched.length > 0)) {
+    const none = noShardMatched(entity, resolution, shape.take === 0);
+    if (input.strictRouting && none.error !== null) throw none.error;
+    noShardReason = none.reason;
+  }
   const single = targets.length === 1;
   const alias = rowAlias(entity);
   const commands = (build: (target: ShardTarget) => Omit<ShardCommandPlan, 'target'>): ShardCommandPlan[] =>
@@ -85,6 +94,7 @@ export function planQuery(input: PlanQueryInput): ShardQueryPlan {
       merge: parts.merge,
       finish: { kind: 'none' },
       terminal: { where: 'merge' },
+      noShardReason,
     };
   }
 
@@ -99,6 +109,7 @@ export function planQuery(input: PlanQueryInput): ShardQueryPlan {
       merge: parts.merge,
       finish: parts.finish,
       terminal: clientTerminal(terminal),
+      noShardReason,
     };
   }
 
@@ -120,6 +131,7 @@ export function planQuery(input: PlanQueryInput): ShardQueryPlan {
     merge,
     finish,
     terminal: mode.kind === 'element' ? { where: 'merge' } : clientTerminal(terminal),
+    noShardReason,
   };
 }
 

@@ -15,6 +15,8 @@ export interface ShardQueryPlan {
   readonly merge: MergePlan;
   /** How one merged row becomes a result row (for row merges and for `first`/`single`). */
   readonly finish: RowFinish;
+  /** Why `commands` is empty (published on `dtde:query:plan`); undefined when there are commands. */
+  readonly noShardReason?: string;
   /** Where the terminal is computed: by the merge (`merge`), or on the client over the finished rows (`client`). */
   readonly terminal: { readonly where: 'stream' | 'merge' } | { readonly where: 'client'; readonly operation: TerminalOperation };
 }

@@ -2,7 +2,14 @@ import type { BoundLambda } from '../linq/expression/query-expression.js';
 import type { EntityModel, ShardLayout, ShardModel } from '../metadata/model.js';
 import { entityShards } from '../metadata/shard-targets.js';
 import { extractShardKeyConstraint, shardKeyOf } from './extract-shard-key-constraint.js';
-import { andConstraints, UNKNOWN_CONSTRAINT, type ShardKeyConstraint } from './shard-key-constraint.js';
+import {
+  andConstraints,
+  constraintPoints,
+  pointsConstraint,
+  UNKNOWN_CONSTRAINT,
+  type KeyValue,
+  type ShardKeyConstraint,
+} from './shard-key-constraint.js';
 import { selectDateShards } from './strategies/date-strategy.js';
 import { selectHashShards } from './strategies/hash-strategy.js';
 import { selectManualShards } from './strategies/manual-strategy.js';
@@ -19,6 +26,11 @@ export interface ShardResolution {
   readonly allShards: readonly ShardModel[];
   /** The constraint on the shard key that chose them (`unknown` for manual and unsharded entities). */
   readonly constraint: ShardKeyConstraint;
+  /**
+   * Values the filters pin the shard key to (`===`, `includes`) that name no shard, such as `'UK'`
+   * among shards EU and US; empty otherwise. The `strictRouting` option makes them an error.
+   */
+  readonly unmatched: readonly KeyValue[];
 }
 
 /**
@@ -39,10 +51,10 @@ export function resolveShards(
 ): ShardResolution {
   const allShards = entityShards(entity, layout);
   const sharding = entity.sharding;
-  if (sharding === null) return { shards: allShards, allShards, constraint: UNKNOWN_CONSTRAINT };
+  if (sharding === null) return { shards: allShards, allShards, constraint: UNKNOWN_CONSTRAINT, unmatched: [] };
   if (sharding.strategy === 'manual') {
     const shards = selectManualShards(entity, sharding.tables, allShards, predicates);
-    return { shards, allShards, constraint: UNKNOWN_CONSTRAINT };
+    return { shards, allShards, constraint: UNKNOWN_CONSTRAINT, unmatched: [] };
   }
   const key = shardKeyOf(entity, sharding.property);
   // A date strategy reasons in dates whatever the declared column type says.
@@ -51,19 +63,20 @@ export function resolveShards(
   if (dateKey !== null) for (const p of predicates) constraint = andConstraints(constraint, extractShardKeyConstraint(p, dateKey));
   // Rows with a null key cannot be routed, but a nullable key may hold some written by other means.
   const effective = constraint.kind === 'set' && constraint.includesNull ? UNKNOWN_CONSTRAINT : constraint;
-  let shards: ShardModel[];
-  switch (sharding.strategy) {
-    case 'value':
-      shards = selectValueShards(effective, allShards, { domain: dateKey?.domain ?? 'string', caseSensitive: sharding.caseSensitive });
-      break;
-    case 'date':
-      shards = selectDateShards(effective, allShards, sharding.interval, entity.name);
-      break;
-    case 'hash': {
-      const uuid = entity.propertyByName.get(sharding.property)?.type.kind === 'uuid';
-      shards = selectHashShards(effective, allShards, sharding.shardCount, entity.name, { uuid });
-      break;
+  const select = (c: ShardKeyConstraint): ShardModel[] => {
+    switch (sharding.strategy) {
+      case 'value':
+        return selectValueShards(c, allShards, { domain: dateKey?.domain ?? 'string', caseSensitive: sharding.caseSensitive });
+      case 'date':
+        return selectDateShards(c, allShards, sharding.interval, entity.name);
+      case 'hash': {
+        const uuid = entity.propertyByName.get(sharding.property)?.type.kind === 'uuid';
+        return selectHashShards(c, allShards, sharding.shardCount, entity.name, { uuid });
+      }
     }
-  }
-  return { shards, allShards, constraint };
+  };
+  // Pinned values are few (an equality or an IN list): each is routed alone to find those with no shard.
+  const points = sharding.strategy === 'hash' ? null : constraintPoints(effective);
+  const unmatched = points === null ? [] : points.filter((p) => select(pointsConstraint([p])).length === 0);
+  return { shards: select(effective), allShards, constraint, unmatched };
 }
