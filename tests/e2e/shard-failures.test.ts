@@ -226,7 +226,7 @@ describe('a shard whose table is missing', () => {
     const error = expectShardError(await rejectionOf(query.toArray()), 'US');
     expect(error.sql).toBe(query.explain().commands.find((c) => c.shardId === 'US')!.sql);
     expect(error.sql).toContain('FROM "Customers_US"');
-    expect(error.message).toMatch(/no such table: Customers_US/);
+    expect(error.message).toMatch(/table "Customers_US" does not exist/);
     expect(error.cause).toMatchObject({ reason: 'failed', database: shop.file });
     expectOthersCancelledOrFinished(log.shards, 'US');
 
@@ -246,7 +246,7 @@ describe('a shard whose table is missing', () => {
     dropTable(shop.file, 'Customers_US');
 
     const error = expectShardError(await rejectionOf(shop.ctx.customers.toArray()), 'US');
-    expect(error.message).toMatch(/no such table: Customers_US/);
+    expect(error.message).toMatch(/table "Customers_US" does not exist/);
     await expect(shop.ctx.customers.where((c) => c.region === 'EU').count()).resolves.toBe(
       shop.data.customers.filter((c) => c.region === 'EU').length,
     );
