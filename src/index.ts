@@ -37,6 +37,7 @@ export type {
   PropertyModel,
   ShardLayout,
   ShardModel,
+  ShardingBase,
   ShardingModel,
   StorageMode,
   TableName,
@@ -44,7 +45,14 @@ export type {
 } from './metadata/model.js';
 
 // Queries
-export { Queryable, OrderedQueryable } from './linq/query/queryable.js';
+export {
+  Queryable,
+  OrderedQueryable,
+  type Predicate,
+  type ParamsPredicate,
+  type Numeric,
+  type BigNumeric,
+} from './linq/query/queryable.js';
 export { GroupedQueryable } from './linq/query/grouped-queryable.js';
 export type { Grouping } from './linq/expression/grouping.js';
 export { asQueryable } from './linq/query/as-queryable.js';
@@ -80,6 +88,9 @@ export {
   type QueryShardMessage,
   type QueryDoneMessage,
 } from './execution/diagnostics.js';
+export { TRANSACTION_STEP_CHANNEL, type TransactionStepMessage } from './writes/transaction-steps.js';
+export type { RecoveryResult } from './writes/recover-transactions.js';
+export type { BulkInsertOptions, BulkInsertResult } from './writes/bulk-insert.js';
 
 // Errors
 export { DtdeError } from './errors/dtde-error.js';
@@ -91,3 +102,5 @@ export { DtdeInvalidOperationError } from './errors/dtde-invalid-operation-error
 export { DtdeTimeoutError } from './errors/dtde-timeout-error.js';
 export { DtdeDatabaseError, type DatabaseErrorReason } from './errors/dtde-database-error.js';
 export { DtdeValidationError } from './errors/dtde-validation-error.js';
+export { DtdeConcurrencyError } from './errors/dtde-concurrency-error.js';
+export { DtdeCommitError, type CommitOutcome } from './errors/dtde-commit-error.js';

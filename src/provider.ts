@@ -5,13 +5,13 @@
  * A provider (`DtdeProvider`) is three things a context is given in its options:
  *
  * - a `Dialect`, which turns dtde's SQL tree (`SelectStatement`, `InsertStatement`,
- *   `CreateTableStatement`, `DropTableStatement`, built from `SqlExpr` nodes) into SQL text plus
- *   `BoundParameter`s, quotes identifiers, maps `ColumnType`s to the engine's column types and
- *   converts values both ways (`toDbValue` before binding, `fromDbValue` after reading). Values
- *   never go into the text: every `param` node becomes a parameter. Extend `SqlRenderer` to get
- *   what SQL engines spell alike (expressions, precedence, `INSERT`, the select body) and
- *   implement the hooks for what yours spells differently (placeholders, functions, string
- *   matching, division, paging in `renderSelect`, DDL);
+ *   `UpdateStatement`, `DeleteStatement`, `CreateTableStatement`, `DropTableStatement`, built from
+ *   `SqlExpr` nodes) into SQL text plus `BoundParameter`s, quotes identifiers, maps `ColumnType`s
+ *   to the engine's column types and converts values both ways (`toDbValue` before binding,
+ *   `fromDbValue` after reading). Values never go into the text: every `param` node becomes a
+ *   parameter. Extend `SqlRenderer` to get what SQL engines spell alike (expressions, precedence,
+ *   `INSERT`, `UPDATE`, `DELETE`, the select body) and implement the hooks for what yours spells
+ *   differently (placeholders, functions, string matching, division, paging in `renderSelect`, DDL);
  * - a `DatabaseDriver`, which runs that text: connections and pools, streaming rows, transactions,
  *   cancellation through `AbortSignal`, and engine errors mapped to `DtdeDatabaseError` (from
  *   `dtde`);
@@ -69,12 +69,14 @@ export { findDialect, registerDialect } from './providers/dialect-registry.js';
 // The SQL tree a dialect renders
 export {
   visitSqlExpr,
+  type Assignment,
   type BinaryExpr,
   type CaseExpr,
   type CoalesceExpr,
   type ColumnDefinition,
   type ColumnRef,
   type CreateTableStatement,
+  type DeleteStatement,
   type DropTableStatement,
   type FunctionCallExpr,
   type InListExpr,
@@ -95,6 +97,7 @@ export {
   type SqlType,
   type StringMatchExpr,
   type UnaryExpr,
+  type UpdateStatement,
 } from './sql/sql-ast.js';
 
 // The renderer base a dialect may extend, and its pattern helpers

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { DtdeConfigurationError } from '../errors/dtde-configuration-error.js';
 import { isDtdeProvider, type DtdeProvider } from '../providers/provider.js';
 import { DEFAULT_MAX_IDENTIFIER_LENGTH } from '../metadata/identifier.js';
+import type { ConnectionRef } from '../metadata/model.js';
 import type { ShardsBuilder } from '../metadata/shards-builder.js';
 
 /** What a context is constructed with. Later issues add options here and to the schema below. */
@@ -26,6 +27,18 @@ export interface DtdeContextOptions {
   readonly queryTimeoutMs?: number;
   /** Longest table, schema or column name accepted. Default 128 (SQL Server); 63 suits PostgreSQL. */
   readonly maxIdentifierLength?: number;
+  /**
+   * Where the log of saves that span several databases lives (`dtde_tx_log`), as a shard
+   * connection (`{ file: 'coordinator.db' }`). Default: the context's own database.
+   */
+  readonly coordinator?: ConnectionRef;
+  /**
+   * Finish saves that a stopped process left decided but incomplete (`ctx.recover()`) before
+   * this context's first write. Default true.
+   */
+  readonly recoverOnFirstWrite?: boolean;
+  /** The clock saves read their instant from (markers, log entries, temporal versions). Default `() => new Date()`. */
+  readonly clock?: () => Date;
 }
 
 /** The options after validation, defaults applied. */
@@ -36,6 +49,9 @@ export interface ResolvedContextOptions {
   readonly maxParallelShards: number;
   readonly queryTimeoutMs: number | undefined;
   readonly maxIdentifierLength: number;
+  readonly coordinator: ConnectionRef | null;
+  readonly recoverOnFirstWrite: boolean;
+  readonly clock: () => Date;
 }
 
 // What each option must be, in the words of the error message (`expected <this>, got <value>`).
@@ -46,6 +62,9 @@ const EXPECTED: Record<keyof DtdeContextOptions, string> = {
   maxParallelShards: 'an integer >= 1',
   queryTimeoutMs: 'a positive integer (milliseconds)',
   maxIdentifierLength: 'an integer >= 1',
+  coordinator: "a connection, as shards take it ({ file: 'coordinator.db' })",
+  recoverOnFirstWrite: 'true or false',
+  clock: 'a function returning a Date',
 };
 
 const schema = z.strictObject({
@@ -55,6 +74,9 @@ const schema = z.strictObject({
   maxParallelShards: z.int().min(1).default(8),
   queryTimeoutMs: z.int().positive().optional(),
   maxIdentifierLength: z.int().min(1).default(DEFAULT_MAX_IDENTIFIER_LENGTH),
+  coordinator: z.custom<ConnectionRef>((v) => typeof v === 'object' && v !== null && !Array.isArray(v)).optional(),
+  recoverOnFirstWrite: z.boolean().default(true),
+  clock: z.custom<() => Date>((v) => typeof v === 'function').optional(),
 });
 
 /**
@@ -76,6 +98,9 @@ export function parseContextOptions(input: unknown = {}): ResolvedContextOptions
     maxParallelShards: o.maxParallelShards,
     queryTimeoutMs: o.queryTimeoutMs,
     maxIdentifierLength: o.maxIdentifierLength,
+    coordinator: o.coordinator ?? null,
+    recoverOnFirstWrite: o.recoverOnFirstWrite,
+    clock: o.clock ?? (() => new Date()),
   });
 }
 

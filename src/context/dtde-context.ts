@@ -15,6 +15,10 @@ import { validatePoolSizes } from '../schema/validate-pool-sizes.js';
 import { registerContextRuntime } from './context-runtime.js';
 import { DbSet } from './db-set.js';
 import { NoProviderExecutor } from './no-provider-executor.js';
+import { ContextWrites } from './context-writes.js';
+import type { BulkInsertOptions, BulkInsertResult } from '../writes/bulk-insert.js';
+import type { RecoveryResult } from '../writes/recover-transactions.js';
+import type { WriteRuntime } from '../writes/write-runtime.js';
 
 // One model per context class (and identifier limit): onModelCreating runs once per process.
 const modelCache = new WeakMap<Function, Map<number, Model>>();
@@ -52,6 +56,7 @@ export abstract class DtdeContext implements AsyncDisposable {
   readonly #sets = new Map<EntityClass, DbSet<unknown>>();
   #started = false;
   #closing: Promise<void> | null = null;
+  readonly #writes: ContextWrites;
 
   constructor(options: DtdeContextOptions = {}) {
     this.options = parseContextOptions(options);
@@ -66,12 +71,14 @@ export abstract class DtdeContext implements AsyncDisposable {
       options: this.options,
       ready: (operation) => this.#ready(operation),
     });
+    this.#writes = new ContextWrites(() => this.#writeRuntime('saveChanges'), { autoRecover: this.options.recoverOnFirstWrite });
   }
 
   /** Configures the entities of this context. Override it; the default configures none. */
   protected onModelCreating(_mb: ModelBuilder): void {}
 
   /**
+   * @internal
    * Supplies the executor every `DbSet` of this context runs its queries with. Called once, on the
    * first `set`. Without a query engine it is an executor whose queries fail with a message saying
    * how to configure a provider.
@@ -79,15 +86,16 @@ export abstract class DtdeContext implements AsyncDisposable {
   protected createExecutor(): QueryExecutor {
     if (this.options.provider === undefined) return new NoProviderExecutor(this.constructor.name);
     const context = this;
-    return new ShardedQueryExecutor(() => {
+    const reads = new ShardedQueryExecutor(() => {
       const provider = this.ensureReady();
       return {
         model: this.model,
         layout: this.shardLayout,
         dialect: provider.dialect,
-        // Read on every query, so a query after close() fails here, saying so, not in the driver.
+        // Read on every query, so a query after close() fails here, saying so, not in the driver,
+        // and a query inside a transaction scope reads through the scope's transactions.
         get driver() {
-          return context.#provider('query').driver;
+          return context.#writes.readingDriver(context.#provider('query').driver);
         },
         maxParallelShards: this.options.maxParallelShards,
         queryTimeoutMs: this.options.queryTimeoutMs,
@@ -95,6 +103,15 @@ export abstract class DtdeContext implements AsyncDisposable {
         strictRouting: this.options.strictRouting,
       };
     });
+    const writes = this.#writes;
+    return {
+      execute: (query, terminal, options) => reads.execute(query, terminal, options),
+      stream: (query, options) => reads.stream(query, options),
+      toQueryString: (query, options) => reads.toQueryString(query, options),
+      explain: (query, options) => reads.explain(query, options),
+      executeUpdate: (query, set, options) => writes.setWrite(query, set, options?.signal),
+      executeDelete: (query, options) => writes.setWrite(query, null, options?.signal),
+    };
   }
 
   /**
@@ -160,6 +177,127 @@ export abstract class DtdeContext implements AsyncDisposable {
     await this.close();
   }
 
+  /**
+   * Marks a new entity to be inserted by the next `saveChanges`, into the shard its shard key
+   * routes to. The object must be an instance of an entity class of the model; for a plain object
+   * use the entity's set (`ctx.customers.add({ ... })`).
+   *
+   * @example
+   * ctx.add(Object.assign(new Customer(), { id: 7, region: 'EU', name: 'Ada', createdAt: new Date() }));
+   * await ctx.saveChanges();
+   */
+  add<T extends object>(entity: T): void {
+    this.#writes.track('add', this.#entityOf(entity, 'add'), entity);
+  }
+
+  /** `add` for each entity. */
+  addRange(entities: Iterable<object>): void {
+    for (const entity of entities) this.add(entity);
+  }
+
+  /**
+   * Marks an entity to be written back by the next `saveChanges`. The stored row is found by the
+   * values the entity had when dtde read (or last saved) it, so changing its shard key moves the
+   * row to its new shard, atomically. For an entity dtde did not read, pass those stored values
+   * as `from` (at least the key and the old shard key); without them the current values are taken
+   * to be the stored ones. A concurrency token makes the save fail if the row changed meanwhile.
+   *
+   * @example
+   * const c = await ctx.customers.first(c => c.id === 7);
+   * c.region = 'US';     // moves the row from Customers_EU to Customers_US
+   * ctx.update(c);
+   * await ctx.saveChanges();
+   */
+  update<T extends object>(entity: T, options: { readonly from?: Partial<T> } = {}): void {
+    this.#writes.track('update', this.#entityOf(entity, 'update'), entity, options.from as Readonly<Record<string, unknown>> | undefined);
+  }
+
+  /**
+   * Marks an entity to be deleted by the next `saveChanges`, found like `update` finds it.
+   *
+   * @example
+   * ctx.remove(await ctx.customers.first(c => c.id === 7));
+   * await ctx.saveChanges();
+   */
+  remove<T extends object>(entity: T, options: { readonly from?: Partial<T> } = {}): void {
+    this.#writes.track('remove', this.#entityOf(entity, 'remove'), entity, options.from as Readonly<Record<string, unknown>> | undefined);
+  }
+
+  /** How many entities have a change waiting for `saveChanges`. */
+  get pendingChangeCount(): number {
+    return this.#writes.pendingCount;
+  }
+
+  /** Forgets every pending change (after a failed save, instead of retrying it). */
+  discardChanges(): void {
+    this.#writes.discard();
+  }
+
+  /**
+   * Writes every pending change: validated first (one `DtdeValidationError` lists every bad field
+   * of every entity, and nothing is sent), routed by shard key, then written atomically: one
+   * local transaction when every shard lives in one database, otherwise a two-phase commit with a
+   * redo log in the coordinator database, so the save commits everywhere or nowhere even if the
+   * process dies midway (`recover()` finishes a decided save). Returns the number of rows written
+   * and leaves no pending change; on failure the changes stay pending, so retry or
+   * `discardChanges()`. Generated keys and incremented concurrency tokens are written back to the
+   * entity objects once the save is durable.
+   *
+   * @example
+   * ctx.add(order);
+   * ctx.update(customer);
+   * const written = await ctx.saveChanges(); // 2
+   */
+  async saveChanges(options: { readonly signal?: AbortSignal } = {}): Promise<number> {
+    return this.#writes.saveChanges(options.signal);
+  }
+
+  /**
+   * Runs `work` in one transaction across every database it writes: `saveChanges`, set-based
+   * writes and `bulkInsert` inside it join the transaction, and queries inside it read the
+   * databases it has written through the transaction, so they see its own writes. It commits
+   * (by the same protocol as `saveChanges`) when `work` resolves and rolls back when it throws.
+   * The scope follows the async calls made inside `work`; `tx` is this context.
+   *
+   * @example
+   * await ctx.transaction(async (tx) => {
+   *   tx.add(order);
+   *   await tx.saveChanges();
+   *   const n = await tx.orders.count(o => o.customerId === order.customerId); // sees the new order
+   * });
+   */
+  async transaction<R>(work: (tx: this) => Promise<R>, options: { readonly signal?: AbortSignal } = {}): Promise<R> {
+    return this.#writes.transaction(() => work(this), options.signal);
+  }
+
+  /**
+   * Inserts many rows of one entity, far faster than one `add` per row: each batch is validated
+   * (one error lists every bad field of every row) and routed before any of it is sent, then
+   * written as multi-row INSERT statements within the provider's limits (SQL Server: 2,100
+   * parameters and 1,000 rows per statement). Atomic across every shard and batch, by the same
+   * protocol as `saveChanges`. Generated keys come back into the objects.
+   *
+   * @example
+   * const { rowsInserted, perShard } = await ctx.bulkInsert(Customer, customers);
+   * // rowsInserted: 50000, perShard: { EU: 16817, US: 16683, APAC: 16500 }
+   */
+  async bulkInsert<T extends object>(
+    entity: EntityClass<T>,
+    rows: Iterable<T> | AsyncIterable<T>,
+    options: BulkInsertOptions = {},
+  ): Promise<BulkInsertResult> {
+    return this.#writes.bulkInsert(entityModelOf(this.model, entity, this.constructor.name), rows, options);
+  }
+
+  /**
+   * Finishes every save across databases that a stopped process left decided but incomplete, from
+   * the coordinator's log, and cleans up the log. Runs by itself before a context's first write
+   * (`recoverOnFirstWrite`); call it at start-up to finish them before any read.
+   */
+  async recover(options: { readonly signal?: AbortSignal } = {}): Promise<RecoveryResult> {
+    return this.#writes.recover(options.signal);
+  }
+
   /** The model built by `onModelCreating`, checked against this context's shard layout. */
   get model(): Model {
     if (this.#model === null) {
@@ -185,10 +323,35 @@ export abstract class DtdeContext implements AsyncDisposable {
     if (set === undefined) {
       const entityModel = entityModelOf(this.model, entity, this.constructor.name);
       this.#executor ??= this.createExecutor();
-      set = new DbSet<unknown>(entityModel, this.#executor);
+      set = new DbSet<unknown>(entityModel, this.#executor, this.#writes);
       this.#sets.set(entity as EntityClass, set);
     }
     return set as DbSet<T>;
+  }
+
+  #entityOf(entity: object, operation: string) {
+    if (typeof entity !== 'object' || entity === null) {
+      throw new DtdeInvalidOperationError(`${operation}() needs an entity object, got ${entity === null ? 'null' : typeof entity}.`, { operation });
+    }
+    const type = (entity as { constructor?: unknown }).constructor;
+    if (type === Object || typeof type !== 'function') {
+      throw new DtdeInvalidOperationError(
+        `${operation}() got a plain object, so dtde cannot tell its entity; use the entity's set (ctx.set(Customer).${operation}({ ... })) or pass an instance of the entity class.`,
+        { operation },
+      );
+    }
+    return entityModelOf(this.model, type as EntityClass, this.constructor.name);
+  }
+
+  #writeRuntime(operation: string): WriteRuntime {
+    return {
+      model: this.model,
+      layout: this.#layout,
+      provider: this.#ready(operation),
+      maxIdentifierLength: this.options.maxIdentifierLength,
+      coordinator: this.options.coordinator,
+      now: this.options.clock,
+    };
   }
 
   #provider(operation: string): DtdeProvider {

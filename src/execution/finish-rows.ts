@@ -3,6 +3,7 @@ import { applyOperators } from '../linq/evaluate/apply-operators.js';
 import type { EntityModel } from '../metadata/model.js';
 import type { MergeRow } from '../planner/merge-plan.js';
 import type { RowFinish } from '../planner/shard-query-plan.js';
+import { rememberStoredState } from './stored-state.js';
 
 /**
  * Turns merged rows into what the user asked for: entity instances, client-evaluated projections,
@@ -53,5 +54,6 @@ export function finishRow(row: MergeRow, finish: RowFinish, entity: EntityModel)
 function toEntity(row: MergeRow, entity: EntityModel): unknown {
   const instance = Object.create(entity.entity.prototype as object) as Record<string, unknown>;
   for (const p of entity.properties) if (p.name in row) instance[p.name] = row[p.name];
+  rememberStoredState(instance, entity);
   return instance;
 }

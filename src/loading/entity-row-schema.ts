@@ -16,6 +16,8 @@ export interface EntityRowSchema {
    * what came, and the fix, when `row` does not fit the model.
    */
   check(row: unknown, rowIndex: number | undefined, operation: string): void;
+  /** Every problem of `row` (an object), one message per property, in property order; empty when it fits. */
+  problems(row: object): readonly { readonly property: string; readonly message: string }[];
 }
 
 const cache = new WeakMap<EntityModel, EntityRowSchema>();
@@ -63,6 +65,18 @@ function build(entity: EntityModel): EntityRowSchema {
         `${operation}(${entity.name}): ${where(rowIndex)}${problem(entity, property, (row as Record<string, unknown>)[name])}`,
         { entity: entity.name, property: name, rowIndex, cause: result.error },
       );
+    },
+    problems(row) {
+      const result = schema.safeParse(row);
+      if (result.success) return [];
+      const names = new Set(result.error.issues.map((issue) => String(issue.path[0] ?? '')));
+      return [...names].map((name) => {
+        const property = entity.propertyByName.get(name);
+        return {
+          property: name,
+          message: property === undefined ? z.prettifyError(result.error) : problem(entity, property, (row as Record<string, unknown>)[name]),
+        };
+      });
     },
   };
 }

@@ -43,13 +43,15 @@ export interface ManualShardTable {
   /** The shard id, derived from the table name (`Orders_2023` for `dbo.Orders_2023`). */
   readonly id: string;
   readonly table: TableName;
+  /** @internal The parsed predicate and its params. */
   readonly predicate: BoundLambda;
 }
 
 export type DateInterval = 'day' | 'month' | 'quarter' | 'year';
 export type StorageMode = 'tables' | 'databases' | 'manual';
 
-interface ShardingBase {
+/** What every sharding strategy of an entity has. */
+export interface ShardingBase {
   readonly storageMode: StorageMode;
   /** `{Table}_{ShardId}` by default. */
   readonly tablePattern: string;

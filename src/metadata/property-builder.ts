@@ -30,6 +30,10 @@ export interface NumberPropertyBuilder extends PropertySettings {
   bigint(): this;
   /** A decimal with `precision` digits, `scale` after the point; see `PropertyBuilder.decimal`. */
   decimal(precision: number, scale: number): this;
+  /** A version number dtde increments on every update; see `PropertyBuilder.concurrencyToken`. */
+  concurrencyToken(token?: boolean): this;
+  /** A version number dtde increments on every update; see `PropertyBuilder.concurrencyToken`. */
+  concurrencyToken(token?: boolean): this;
 }
 
 /**
@@ -41,6 +45,10 @@ export interface NumberPropertyBuilder extends PropertySettings {
 export interface BigIntPropertyBuilder extends PropertySettings {
   /** A 64-bit integer; see `PropertyBuilder.bigint`. */
   bigint(): this;
+  /** A version number dtde increments on every update; see `PropertyBuilder.concurrencyToken`. */
+  concurrencyToken(token?: boolean): this;
+  /** A version number dtde increments on every update; see `PropertyBuilder.concurrencyToken`. */
+  concurrencyToken(token?: boolean): this;
 }
 
 /**
@@ -125,6 +133,7 @@ export class PropertyBuilder
   #nullable = false;
   #column: string | null = null;
   #generated = false;
+  #concurrencyToken = false;
 
   /** @internal Created by `EntityTypeBuilder.property`. */
   constructor(entityName: string, name: string, maxIdentifierLength: number = DEFAULT_MAX_IDENTIFIER_LENGTH) {
@@ -248,12 +257,27 @@ export class PropertyBuilder
     return this;
   }
 
+  /**
+   * The property is a version number that dtde sets to 1 on insert and increments on every
+   * update; an update or remove matches it as it was read, so a concurrent change makes the save
+   * fail with `DtdeConcurrencyError` instead of overwriting it. An `int` or `bigint` property.
+   *
+   * @example e.property(c => c.version).int().concurrencyToken();
+   */
+  concurrencyToken(token = true): this {
+    this.#concurrencyToken = token;
+    return this;
+  }
+
   /** @internal */
   build(): PropertyModel {
     if (this.#type === null) {
       throw this.#error(
         'no column type; call one of int(), bigint(), decimal(p, s), string(maxLength?), boolean(), dateTime(), uuid() on it',
       );
+    }
+    if (this.#concurrencyToken && this.#type.kind !== 'int' && this.#type.kind !== 'bigint') {
+      throw this.#error(`concurrencyToken(): the token is a version number dtde increments, so it must be int() or bigint(), not ${this.#type.kind}()`);
     }
     const column =
       this.#column ??
@@ -264,6 +288,7 @@ export class PropertyBuilder
       type: this.#type,
       nullable: this.#nullable,
       generated: this.#generated,
+      ...(this.#concurrencyToken ? { concurrencyToken: true } : {}),
     });
   }
 

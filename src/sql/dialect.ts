@@ -1,5 +1,13 @@
 import type { ColumnType, TableName } from '../metadata/model.js';
-import type { CreateTableStatement, DropTableStatement, InsertStatement, SelectStatement, SqlType } from './sql-ast.js';
+import type {
+  CreateTableStatement,
+  DeleteStatement,
+  DropTableStatement,
+  InsertStatement,
+  SelectStatement,
+  SqlType,
+  UpdateStatement,
+} from './sql-ast.js';
 
 /** One bound parameter of a rendered statement, in the order the driver binds them. */
 export interface BoundParameter {
@@ -70,6 +78,10 @@ export interface Dialect {
    * no rows, a row of the wrong width, or more rows or parameters than the limits below.
    */
   renderInsert(statement: InsertStatement): RenderedSql;
+  /** `UPDATE … SET … WHERE …`; the row is reachable through the statement's alias. */
+  renderUpdate(statement: UpdateStatement): RenderedSql;
+  /** `DELETE … WHERE …`; the row is reachable through the statement's alias. */
+  renderDelete(statement: DeleteStatement): RenderedSql;
   /** Most bound parameters one statement may carry (SQLite 32766; SQL Server 2100 per request). */
   readonly maxParametersPerStatement: number;
   /** Most rows one `INSERT … VALUES` may carry (SQL Server: 1000). */

@@ -185,6 +185,36 @@ export interface InsertStatement {
   readonly columns: readonly string[];
   /** At least one row; every row has exactly `columns.length` expressions. */
   readonly rows: readonly (readonly SqlExpr[])[];
+  /**
+   * Columns whose stored values the statement returns (database-generated keys), one row per
+   * inserted row. Engines do not promise the order of returned rows, so a statement that asks
+   * for them carries one row.
+   */
+  readonly returning?: readonly string[];
+}
+
+/** One `column = value` of an UPDATE; `value` may read the row being updated through the alias. */
+export interface Assignment {
+  readonly column: string;
+  readonly value: SqlExpr;
+}
+
+/** `UPDATE table AS alias SET column = value, … WHERE …`; a null `where` updates every row. */
+export interface UpdateStatement {
+  readonly kind: 'update';
+  readonly table: TableName;
+  readonly alias: string;
+  /** At least one assignment; column names, not property names. */
+  readonly set: readonly Assignment[];
+  readonly where: SqlExpr | null;
+}
+
+/** `DELETE FROM table AS alias WHERE …`; a null `where` deletes every row. */
+export interface DeleteStatement {
+  readonly kind: 'delete';
+  readonly table: TableName;
+  readonly alias: string;
+  readonly where: SqlExpr | null;
 }
 
 /** A `SelectStatement` with every field defaulted except `from`; spreads `parts` over it. */

@@ -1,6 +1,7 @@
 import type { ColumnType, TableName } from '../metadata/model.js';
 import {
   type CreateTableStatement,
+  type DeleteStatement,
   type DropTableStatement,
   type FunctionCallExpr,
   type InsertStatement,
@@ -10,6 +11,7 @@ import {
   type SqlExprVisitor,
   type SqlType,
   type StringMatchExpr,
+  type UpdateStatement,
   visitSqlExpr,
 } from './sql-ast.js';
 import { DtdeTranslationError } from '../errors/dtde-translation-error.js';
@@ -109,7 +111,43 @@ export abstract class SqlRenderer implements Dialect {
       return `(${row.map((value) => this.renderExpression(value, state)).join(', ')})`;
     });
     const columnList = columns.map((c) => this.quoteIdentifier(c)).join(', ');
-    return { sql: `INSERT INTO ${this.quoteTable(table)} (${columnList}) VALUES ${values.join(', ')}`, parameters: state.parameters };
+    const returning = statement.returning ?? [];
+    if (returning.length > 0 && rows.length !== 1) {
+      throw new DtdeTranslationError(`${target} returns generated columns, so it must insert exactly one row; engines do not keep the order of returned rows.`);
+    }
+    return { sql: this.insertText(this.quoteTable(table), columnList, values, returning), parameters: state.parameters };
+  }
+
+  /** `INSERT INTO … VALUES … RETURNING …`; SQL Server spells the returned columns `OUTPUT INSERTED.x`. */
+  protected insertText(table: string, columnList: string, values: readonly string[], returning: readonly string[]): string {
+    const tail = returning.length === 0 ? '' : ` RETURNING ${returning.map((c) => this.quoteIdentifier(c)).join(', ')}`;
+    return `INSERT INTO ${table} (${columnList}) VALUES ${values.join(', ')}${tail}`;
+  }
+
+  renderUpdate(statement: UpdateStatement): RenderedSql {
+    if (statement.set.length === 0) {
+      throw new DtdeTranslationError(`${this.dialectLabel()} UPDATE of ${statement.table.name} needs at least one column to set.`);
+    }
+    const state = new RenderState();
+    const assignments = statement.set.map((a) => `${this.quoteIdentifier(a.column)} = ${this.renderExpression(a.value, state)}`);
+    const where = statement.where === null ? null : this.renderExpression(statement.where, state);
+    return { sql: this.updateText(this.quoteTable(statement.table), this.quoteIdentifier(statement.alias), assignments, where), parameters: state.parameters };
+  }
+
+  renderDelete(statement: DeleteStatement): RenderedSql {
+    const state = new RenderState();
+    const where = statement.where === null ? null : this.renderExpression(statement.where, state);
+    return { sql: this.deleteText(this.quoteTable(statement.table), this.quoteIdentifier(statement.alias), where), parameters: state.parameters };
+  }
+
+  /** `UPDATE t AS a SET … WHERE …` (SQLite, PostgreSQL); SQL Server overrides it. */
+  protected updateText(table: string, alias: string, assignments: readonly string[], where: string | null): string {
+    return `UPDATE ${table} AS ${alias} SET ${assignments.join(', ')}${where === null ? '' : ` WHERE ${where}`}`;
+  }
+
+  /** `DELETE FROM t AS a WHERE …` (SQLite, PostgreSQL); SQL Server overrides it. */
+  protected deleteText(table: string, alias: string, where: string | null): string {
+    return `DELETE FROM ${table} AS ${alias}${where === null ? '' : ` WHERE ${where}`}`;
   }
 
   /** Renders one expression, adding its parameters to `state`. */

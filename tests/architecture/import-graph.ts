@@ -18,7 +18,10 @@ export function sourceFiles(dir = srcRoot): string[] {
   );
 }
 
-const IMPORT = /^(import|export)\s+(type\s+)?([\s\S]*?)\s*from\s*'(\.[^']+)'/gm;
+const IMPORT = /^(import|export)\s+(type\s+)?([^;]*?)\s*from\s*'(\.[^']+|dtde\/provider)'/gm;
+
+/** Package self-references resolve to the entry files they name (package.json `exports`). */
+const SELF_REFERENCES: Readonly<Record<string, string>> = { 'dtde/provider': 'provider.ts' };
 
 /** Every relative import of every file under src/, as paths relative to src/. */
 export function importEdges(): ImportEdge[] {
@@ -27,7 +30,8 @@ export function importEdges(): ImportEdge[] {
     const text = readFileSync(file, 'utf8');
     for (const match of text.matchAll(IMPORT)) {
       const [, , typeKeyword, names, specifier] = match;
-      const to = resolve(dirname(file), specifier.replace(/\.js$/, '.ts'));
+      const self = SELF_REFERENCES[specifier];
+      const to = self !== undefined ? join(srcRoot, self) : resolve(dirname(file), specifier.replace(/\.js$/, '.ts'));
       edges.push({ from: rel(file), to: rel(to), typeOnly: typeKeyword !== undefined || allTypeNames(names) });
     }
   }

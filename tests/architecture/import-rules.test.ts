@@ -15,8 +15,9 @@ const ALLOWED: Readonly<Record<string, readonly string[]>> = {
   providers: ['errors', 'metadata', 'sql'],
   execution: ['errors', 'linq', 'metadata', 'planner', 'sql', 'providers'],
   schema: ['errors', 'metadata', 'sql', 'providers'],
+  writes: ['errors', 'linq', 'metadata', 'routing', 'planner', 'sql', 'providers', 'execution', 'loading'],
   loading: ['errors', 'metadata', 'routing', 'sql', 'providers', 'context'],
-  context: ['errors', 'linq', 'metadata', 'execution', 'providers', 'schema'],
+  context: ['errors', 'linq', 'metadata', 'execution', 'providers', 'schema', 'writes'],
 };
 
 /** Folders of src/linq, in the order they may import each other (earlier ones never import later ones). */
@@ -29,6 +30,7 @@ describe('src/ import graph', () => {
 
   it('reads a realistic graph (the rules below are not vacuous)', () => {
     expect(edges.length).toBeGreaterThan(300);
+    expect(edges.some((e) => e.from === 'providers/provider.ts' && e.to === 'provider.ts' && e.typeOnly)).toBe(true);
     expect(edges.some((e) => e.from === 'planner/plan-query.ts' && e.to === 'routing/resolve-shards.ts')).toBe(true);
   });
 
@@ -51,6 +53,9 @@ describe('src/ import graph', () => {
   it('imports flow one way between folders', () => {
     const wrong = edges
       .filter((e) => folder(e.from) !== '(entry)' && folder(e.from) !== folder(e.to))
+      // Public types are named through the entry they are published from, so the API report
+      // attributes them to it; such an import is type-only and erased.
+      .filter((e) => !(folder(e.to) === '(entry)' && e.typeOnly))
       .filter((e) => !(ALLOWED[folder(e.from)] ?? []).includes(folder(e.to)))
       .map((e) => `${e.from} -> ${e.to}`);
     expect(wrong).toEqual([]);

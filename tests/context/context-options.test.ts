@@ -5,13 +5,18 @@ import { configError } from '../metadata/expect-config-error.js';
 
 describe('parseContextOptions', () => {
   it('applies defaults', () => {
-    expect(parseContextOptions()).toEqual({
+    const { clock, ...rest } = parseContextOptions();
+    expect(rest).toEqual({
       provider: undefined,
       shards: undefined,
       maxParallelShards: 8,
       queryTimeoutMs: undefined,
       maxIdentifierLength: 128,
+      strictRouting: false,
+      coordinator: null,
+      recoverOnFirstWrite: true,
     });
+    expect(clock()).toBeInstanceOf(Date);
   });
 
   it('keeps valid options', () => {
@@ -57,7 +62,7 @@ describe('parseContextOptions', () => {
   it('refuses unknown options, listing the known ones', () => {
     const error = configError(() => parseContextOptions({ maxParalelShards: 4 }));
     expect(error.message).toBe(
-      "options: unknown option 'maxParalelShards'; known options are provider, shards, maxParallelShards, queryTimeoutMs, maxIdentifierLength.",
+      "options: unknown option 'maxParalelShards'; known options are provider, shards, strictRouting, maxParallelShards, queryTimeoutMs, maxIdentifierLength, coordinator, recoverOnFirstWrite, clock.",
     );
     expect(error.path).toBe('options');
   });

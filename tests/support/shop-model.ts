@@ -59,6 +59,14 @@ export class Price {
   validTo!: Date | null;
 }
 
+/** An unsharded entity with a concurrency token, for optimistic concurrency; `configureShop` leaves it out. */
+export class Account {
+  id!: number;
+  owner!: string;
+  balance!: number;
+  version!: number | null;
+}
+
 /** Archive rows before this instant live in ArchiveOld, the others in ArchiveNew. */
 export const ARCHIVE_SPLIT = new Date('2020-01-01T00:00:00Z');
 
@@ -126,6 +134,15 @@ export function configureProduct(e: EntityTypeBuilder<Product>): void {
   e.property((p) => p.name).string(100);
   e.property((p) => p.price).decimal(10, 2);
   e.property((p) => p.category).string(20).nullable();
+}
+
+export function configureAccount(e: EntityTypeBuilder<Account>): void {
+  e.toTable('Accounts');
+  e.key((a) => a.id);
+  e.property((a) => a.id).int();
+  e.property((a) => a.owner).string(40);
+  e.property((a) => a.balance).int();
+  e.property((a) => a.version).int().nullable().concurrencyToken();
 }
 
 export function configureArchive(e: EntityTypeBuilder<Archive>, options: ArchiveOptions = {}): void {

@@ -1,6 +1,7 @@
 import { DtdeInvalidOperationError } from '../../errors/dtde-invalid-operation-error.js';
 import { applyOperators } from './apply-operators.js';
-import type { ExecuteOptions, QueryExecutor, QueryExpression, QuerySource, TerminalOperation } from '../expression/query-expression.js';
+import type { BoundLambda, ExecuteOptions, QueryExecutor, QueryExpression, QuerySource, TerminalOperation } from '../expression/query-expression.js';
+import { evaluateLambda } from './evaluate-expression.js';
 import { runTerminal } from './run-terminal.js';
 
 /** Where an entity source's rows come from when a model query is answered in memory. */
@@ -41,6 +42,25 @@ export class InMemoryExecutor implements QueryExecutor {
       options.signal?.throwIfAborted();
       yield row;
     }
+  }
+
+  /** Assigns what `set` returns to each matching row object, as SQL's UPDATE would. */
+  async executeUpdate(query: QueryExpression, set: BoundLambda, options: ExecuteOptions = {}): Promise<number> {
+    options.signal?.throwIfAborted();
+    const rows = this.#rows(query);
+    // Every value is computed from the rows as they were, then assigned, as one statement does.
+    const values = rows.map((row) => evaluateLambda(set.lambda, row, set.params) as object);
+    rows.forEach((row, i) => Object.assign(row as object, values[i]));
+    return rows.length;
+  }
+
+  /** Removes the matching rows from their source array. */
+  async executeDelete(query: QueryExpression, options: ExecuteOptions = {}): Promise<number> {
+    options.signal?.throwIfAborted();
+    const doomed = new Set(this.#rows(query));
+    const source = this.#source(query.source) as unknown[];
+    for (let i = source.length - 1; i >= 0; i--) if (doomed.has(source[i])) source.splice(i, 1);
+    return doomed.size;
   }
 
   #rows(query: QueryExpression): unknown[] {

@@ -101,6 +101,10 @@ export interface QueryExecutor {
   toQueryString?(query: QueryExpression, options?: QueryStringOptions): string;
   /** The plan as data, without I/O. */
   explain?(query: QueryExpression, options?: QueryStringOptions): QueryExplanation;
+  /** `where(...).executeUpdate(set)`: updates the matching rows, returns how many. Executors that cannot write leave it out. */
+  executeUpdate?(query: QueryExpression, set: BoundLambda, options?: ExecuteOptions): Promise<number>;
+  /** `where(...).executeDelete()`: deletes the matching rows, returns how many. */
+  executeDelete?(query: QueryExpression, options?: ExecuteOptions): Promise<number>;
 }
 
 /** Options of `toQueryString()` and `explain()`. */

@@ -1,7 +1,8 @@
+import { CallSite } from '../../errors/call-site.js';
 import { DtdeTranslationError } from '../../errors/dtde-translation-error.js';
 import { type AnyLambda, bindLambda } from '../parse/bind-lambda.js';
 import type { Grouping } from '../expression/grouping.js';
-import type { QueryExpression, QueryParams } from '../expression/query-expression.js';
+import type { BoundLambda, QueryExpression, QueryParams } from '../expression/query-expression.js';
 import type { Queryable } from './queryable.js';
 
 /**
@@ -24,6 +25,7 @@ export class GroupedQueryable<K, T> {
   readonly #query: QueryExpression;
   readonly #next: QueryableFactory;
 
+  /** @internal Created by `Queryable.groupBy`. */
   constructor(query: QueryExpression, next: QueryableFactory) {
     this.#query = query;
     this.#next = next;
@@ -45,11 +47,18 @@ export class GroupedQueryable<K, T> {
    */
   select<U, P extends QueryParams>(selector: (group: Grouping<K, T>, p: P) => U, params: P): Queryable<U>;
   select<U>(selector: AnyLambda, params?: QueryParams): Queryable<U> {
-    const operators = [...this.#query.operators, { kind: 'select' as const, selector: bindLambda('select', selector, params) }];
+    let bound: BoundLambda;
+    try {
+      bound = bindLambda('select', selector, params);
+    } catch (error) {
+      // An unsupported lambda points at the user's line (see Queryable's operators).
+      throw CallSite.capture(GroupedQueryable.prototype.select, '.select()').relocate(error);
+    }
+    const operators = [...this.#query.operators, { kind: 'select' as const, selector: bound }];
     return this.#next<U>({ ...this.#query, operators });
   }
 
-  /** The chain so far (ending in groupBy), for diagnostics. */
+  /** @internal The chain so far (ending in groupBy), for diagnostics. */
   toQueryExpression(): QueryExpression {
     return this.#query;
   }

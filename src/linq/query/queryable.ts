@@ -1,3 +1,4 @@
+import { CallSite } from '../../errors/call-site.js';
 import { DtdeInvalidOperationError } from '../../errors/dtde-invalid-operation-error.js';
 import { DtdeTranslationError } from '../../errors/dtde-translation-error.js';
 import { assertCount } from '../expression/assert-chain-shape.js';
@@ -14,10 +15,14 @@ import type {
   TerminalOperation,
 } from '../expression/query-expression.js';
 
-type Predicate<T> = (row: T) => boolean;
-type ParamsPredicate<T, P> = (row: T, p: P) => boolean;
-type Numeric = number | null | undefined;
-type BigNumeric = bigint | null | undefined;
+/** A row predicate: `c => c.total > 100`. */
+export type Predicate<T> = (row: T) => boolean;
+/** A row predicate reading outside values from a params object: `(c, p) => c.total > p.min`. */
+export type ParamsPredicate<T, P> = (row: T, p: P) => boolean;
+/** What a numeric aggregate reads (nulls are skipped). */
+export type Numeric = number | null | undefined;
+/** What an exact bigint aggregate reads (nulls are skipped). */
+export type BigNumeric = bigint | null | undefined;
 
 /**
  * A typed, immutable query: every operator returns a new queryable with one more operator, and
@@ -33,17 +38,18 @@ type BigNumeric = bigint | null | undefined;
  *   .toArray();
  */
 export class Queryable<T> implements AsyncIterable<T> {
-  /** The operator chain so far. */
+  /** @internal The operator chain so far. */
   protected readonly query: QueryExpression;
-  /** Who runs the chain: the in-memory executor or the sharded engine. */
+  /** @internal Who runs the chain: the in-memory executor or the sharded engine. */
   protected readonly executor: QueryExecutor;
 
+  /** @internal Created by `asQueryable`, `ctx.set` and the operators. */
   constructor(query: QueryExpression, executor: QueryExecutor) {
     this.query = query;
     this.executor = executor;
   }
 
-  /** The chain as data, for planners, tests and diagnostics. */
+  /** @internal The chain as data, for planners, tests and diagnostics. */
   toQueryExpression(): QueryExpression {
     return this.query;
   }
@@ -56,12 +62,12 @@ export class Queryable<T> implements AsyncIterable<T> {
    * ctx.customers.where(c => c.region === 'US').toQueryString({ dialect: 'mssql' }); // SQL Server text
    */
   toQueryString(options?: QueryStringOptions): string {
-    return this.inspector('toQueryString').toQueryString!(this.query, options);
+    return this.built(Queryable.prototype.toQueryString, '.toQueryString()', () => this.inspector('toQueryString').toQueryString!(this.query, options));
   }
 
   /** The plan of `toArray()` as data (shards, SQL, parameters, merge), without touching a database. */
   explain(options?: QueryStringOptions): QueryExplanation {
-    return this.inspector('explain').explain!(this.query, options);
+    return this.built(Queryable.prototype.explain, '.explain()', () => this.inspector('explain').explain!(this.query, options));
   }
 
   private inspector(method: 'toQueryString' | 'explain'): QueryExecutor {
@@ -90,7 +96,7 @@ export class Queryable<T> implements AsyncIterable<T> {
    */
   where<P extends QueryParams>(predicate: ParamsPredicate<T, P>, params: P): Queryable<T>;
   where(predicate: AnyLambda, params?: QueryParams): Queryable<T> {
-    return this.withOperator({ kind: 'where', predicate: bindLambda('where', predicate, params) });
+    return this.built(Queryable.prototype.where, '.where()', () => this.withOperator({ kind: 'where', predicate: bindLambda('where', predicate, params) }));
   }
 
   /**
@@ -108,7 +114,7 @@ export class Queryable<T> implements AsyncIterable<T> {
    */
   select<U, P extends QueryParams>(selector: (row: T, p: P) => U, params: P): Queryable<U>;
   select<U>(selector: AnyLambda, params?: QueryParams): Queryable<U> {
-    return this.withOperator({ kind: 'select', selector: bindLambda('select', selector, params) });
+    return this.built(Queryable.prototype.select, '.select()', () => this.withOperator({ kind: 'select', selector: bindLambda('select', selector, params) }));
   }
 
   /**
@@ -126,7 +132,7 @@ export class Queryable<T> implements AsyncIterable<T> {
    */
   orderBy<K, P extends QueryParams>(key: (row: T, p: P) => K, params: P): OrderedQueryable<T>;
   orderBy(key: AnyLambda, params?: QueryParams): OrderedQueryable<T> {
-    return this.orderedBy('orderBy', key, params, false, false);
+    return this.built(Queryable.prototype.orderBy, '.orderBy()', () => this.orderedBy('orderBy', key, params, false, false));
   }
 
   /**
@@ -144,7 +150,9 @@ export class Queryable<T> implements AsyncIterable<T> {
    */
   orderByDescending<K, P extends QueryParams>(key: (row: T, p: P) => K, params: P): OrderedQueryable<T>;
   orderByDescending(key: AnyLambda, params?: QueryParams): OrderedQueryable<T> {
-    return this.orderedBy('orderByDescending', key, params, true, false);
+    return this.built(Queryable.prototype.orderByDescending, '.orderByDescending()', () =>
+      this.orderedBy('orderByDescending', key, params, true, false),
+    );
   }
 
   /**
@@ -154,8 +162,10 @@ export class Queryable<T> implements AsyncIterable<T> {
    * @example ctx.customers.orderBy(c => c.name).skip(20).take(10)
    */
   skip(count: number): Queryable<T> {
-    assertCount('skip', count);
-    return this.withOperator({ kind: 'skip', count });
+    return this.built(Queryable.prototype.skip, '.skip()', () => {
+      assertCount('skip', count);
+      return this.withOperator({ kind: 'skip', count });
+    });
   }
 
   /**
@@ -165,8 +175,10 @@ export class Queryable<T> implements AsyncIterable<T> {
    * @example ctx.customers.orderBy(c => c.name).take(10)
    */
   take(count: number): Queryable<T> {
-    assertCount('take', count);
-    return this.withOperator({ kind: 'take', count });
+    return this.built(Queryable.prototype.take, '.take()', () => {
+      assertCount('take', count);
+      return this.withOperator({ kind: 'take', count });
+    });
   }
 
   /**
@@ -193,8 +205,10 @@ export class Queryable<T> implements AsyncIterable<T> {
    */
   groupBy<K, P extends QueryParams>(key: (row: T, p: P) => K, params: P): GroupedQueryable<K, T>;
   groupBy<K>(key: AnyLambda, params?: QueryParams): GroupedQueryable<K, T> {
-    const query = this.appendOperator({ kind: 'groupBy', key: bindLambda('groupBy', key, params) });
-    return new GroupedQueryable<K, T>(query, (next) => new Queryable(next, this.executor));
+    return this.built(Queryable.prototype.groupBy, '.groupBy()', () => {
+      const query = this.appendOperator({ kind: 'groupBy', key: bindLambda('groupBy', key, params) });
+      return new GroupedQueryable<K, T>(query, (next) => new Queryable(next, this.executor));
+    });
   }
 
   /**
@@ -202,8 +216,8 @@ export class Queryable<T> implements AsyncIterable<T> {
    *
    * @example const rows = await ctx.customers.where(c => c.region === 'EU').toArray({ signal });
    */
-  async toArray(options?: ExecuteOptions): Promise<T[]> {
-    return (await this.run({ kind: 'toArray' }, options)) as T[];
+  toArray(options?: ExecuteOptions): Promise<T[]> {
+    return this.terminal(Queryable.prototype.toArray, '.toArray()', () => this.run({ kind: 'toArray' }, options)) as Promise<T[]>;
   }
 
   /**
@@ -226,7 +240,7 @@ export class Queryable<T> implements AsyncIterable<T> {
    */
   first<P extends QueryParams>(predicate: ParamsPredicate<T, P>, params: P, options?: ExecuteOptions): Promise<T>;
   first(...args: unknown[]): Promise<T> {
-    return this.predicateTerminal('first', args) as Promise<T>;
+    return this.predicateTerminal(Queryable.prototype.first, 'first', args) as Promise<T>;
   }
 
   /**
@@ -249,7 +263,7 @@ export class Queryable<T> implements AsyncIterable<T> {
    */
   firstOrDefault<P extends QueryParams>(predicate: ParamsPredicate<T, P>, params: P, options?: ExecuteOptions): Promise<T | null>;
   firstOrDefault(...args: unknown[]): Promise<T | null> {
-    return this.predicateTerminal('firstOrDefault', args) as Promise<T | null>;
+    return this.predicateTerminal(Queryable.prototype.firstOrDefault, 'firstOrDefault', args) as Promise<T | null>;
   }
 
   /**
@@ -274,7 +288,7 @@ export class Queryable<T> implements AsyncIterable<T> {
    */
   single<P extends QueryParams>(predicate: ParamsPredicate<T, P>, params: P, options?: ExecuteOptions): Promise<T>;
   single(...args: unknown[]): Promise<T> {
-    return this.predicateTerminal('single', args) as Promise<T>;
+    return this.predicateTerminal(Queryable.prototype.single, 'single', args) as Promise<T>;
   }
 
   /**
@@ -299,7 +313,7 @@ export class Queryable<T> implements AsyncIterable<T> {
    */
   singleOrDefault<P extends QueryParams>(predicate: ParamsPredicate<T, P>, params: P, options?: ExecuteOptions): Promise<T | null>;
   singleOrDefault(...args: unknown[]): Promise<T | null> {
-    return this.predicateTerminal('singleOrDefault', args) as Promise<T | null>;
+    return this.predicateTerminal(Queryable.prototype.singleOrDefault, 'singleOrDefault', args) as Promise<T | null>;
   }
 
   /**
@@ -322,7 +336,7 @@ export class Queryable<T> implements AsyncIterable<T> {
    */
   count<P extends QueryParams>(predicate: ParamsPredicate<T, P>, params: P, options?: ExecuteOptions): Promise<number>;
   count(...args: unknown[]): Promise<number> {
-    return this.predicateTerminal('count', args) as Promise<number>;
+    return this.predicateTerminal(Queryable.prototype.count, 'count', args) as Promise<number>;
   }
 
   /**
@@ -345,7 +359,7 @@ export class Queryable<T> implements AsyncIterable<T> {
    */
   any<P extends QueryParams>(predicate: ParamsPredicate<T, P>, params: P, options?: ExecuteOptions): Promise<boolean>;
   any(...args: unknown[]): Promise<boolean> {
-    return this.predicateTerminal('any', args) as Promise<boolean>;
+    return this.predicateTerminal(Queryable.prototype.any, 'any', args) as Promise<boolean>;
   }
 
   /**
@@ -361,13 +375,15 @@ export class Queryable<T> implements AsyncIterable<T> {
    * @example await ctx.orders.all((o, p) => o.total <= p.max, { max: 1000 })
    */
   all<P extends QueryParams>(predicate: ParamsPredicate<T, P>, params: P, options?: ExecuteOptions): Promise<boolean>;
-  async all(...args: unknown[]): Promise<boolean> {
-    const { lambda, options } = terminalArguments('all', args);
-    if (lambda === undefined) {
-      // Only reachable from untyped code; the types require a predicate.
-      throw new DtdeTranslationError('all() needs a predicate, e.g. all(c => c.active).');
-    }
-    return (await this.run({ kind: 'all', predicate: lambda }, options)) as boolean;
+  all(...args: unknown[]): Promise<boolean> {
+    return this.terminal(Queryable.prototype.all, '.all()', async () => {
+      const { lambda, options } = terminalArguments('all', args);
+      if (lambda === undefined) {
+        // Only reachable from untyped code; the types require a predicate.
+        throw new DtdeTranslationError('all() needs a predicate, e.g. all(c => c.active).');
+      }
+      return (await this.run({ kind: 'all', predicate: lambda }, options)) as boolean;
+    });
   }
 
   /**
@@ -411,7 +427,7 @@ export class Queryable<T> implements AsyncIterable<T> {
    */
   sum<P extends QueryParams>(selector: (row: T, p: P) => Numeric, params: P, options?: ExecuteOptions): Promise<number>;
   sum(...args: unknown[]): Promise<number | bigint> {
-    return this.selectorTerminal('sum', args) as Promise<number | bigint>;
+    return this.selectorTerminal(Queryable.prototype.sum, 'sum', args) as Promise<number | bigint>;
   }
 
   /**
@@ -436,7 +452,7 @@ export class Queryable<T> implements AsyncIterable<T> {
    */
   min<V, P extends QueryParams>(selector: (row: T, p: P) => V, params: P, options?: ExecuteOptions): Promise<V>;
   min(...args: unknown[]): Promise<unknown> {
-    return this.selectorTerminal('min', args);
+    return this.selectorTerminal(Queryable.prototype.min, 'min', args);
   }
 
   /**
@@ -461,7 +477,7 @@ export class Queryable<T> implements AsyncIterable<T> {
    */
   max<V, P extends QueryParams>(selector: (row: T, p: P) => V, params: P, options?: ExecuteOptions): Promise<V>;
   max(...args: unknown[]): Promise<unknown> {
-    return this.selectorTerminal('max', args);
+    return this.selectorTerminal(Queryable.prototype.max, 'max', args);
   }
 
   /**
@@ -486,48 +502,139 @@ export class Queryable<T> implements AsyncIterable<T> {
    */
   average<P extends QueryParams>(selector: (row: T, p: P) => Numeric | BigNumeric, params: P, options?: ExecuteOptions): Promise<number>;
   average(...args: unknown[]): Promise<number> {
-    return this.selectorTerminal('average', args) as Promise<number>;
+    return this.selectorTerminal(Queryable.prototype.average, 'average', args) as Promise<number>;
   }
 
   /** Stream the rows, with an optional AbortSignal: `for await (const c of q.stream({ signal }))`. */
   stream(options?: ExecuteOptions): AsyncIterable<T> {
-    return this.executor.stream(this.query, options) as AsyncIterable<T>;
+    return this.streamFrom(CallSite.capture(Queryable.prototype.stream, '.stream()'), options);
+  }
+
+  /**
+   * Updates every row this query's `where` filters match, in the database, without reading them:
+   * `set` returns an object literal of the properties to change, computed from the row (SQL
+   * `UPDATE … SET`). Pruned to the shards the filters can match, like a query, and atomic across
+   * them. A concurrency token is incremented. Assigning the shard key is refused (rows would have
+   * to move: read them and use `update`). Returns the number of rows updated.
+   *
+   * @example
+   * await ctx.orders.where(o => o.status === 'open').executeUpdate(o => ({ status: 'closed', total: o.total * 1.1 }));
+   */
+  executeUpdate(set: (row: T) => Partial<T>, options?: ExecuteOptions): Promise<number>;
+  /**
+   * The same, reading outside values through the params object.
+   *
+   * @example
+   * await ctx.orders.where((o, p) => o.id === p.id, { id }).executeUpdate((o, p) => ({ status: p.status }), { status: 'paid' });
+   */
+  executeUpdate<P extends QueryParams>(set: (row: T, p: P) => Partial<T>, params: P, options?: ExecuteOptions): Promise<number>;
+  executeUpdate(set: AnyLambda, ...rest: unknown[]): Promise<number> {
+    const { lambda, options } = terminalArguments('executeUpdate', [set, ...rest]);
+    return this.writer('executeUpdate').executeUpdate!(this.query, lambda!, options);
+  }
+
+  /**
+   * Deletes every row this query's `where` filters match, in the database, without reading them
+   * (SQL `DELETE`), pruned and atomic like `executeUpdate`. Returns the number of rows deleted.
+   *
+   * @example
+   * const removed = await ctx.orders.where(o => o.status === 'cancelled').executeDelete();
+   */
+  executeDelete(options?: ExecuteOptions): Promise<number> {
+    return this.writer('executeDelete').executeDelete!(this.query, options);
   }
 
   /** `for await (const row of query)` streams the rows. */
   [Symbol.asyncIterator](): AsyncIterator<T> {
-    return this.stream()[Symbol.asyncIterator]();
+    return this.streamFrom(CallSite.capture(Queryable.prototype[Symbol.asyncIterator], 'for await (... of query)'))[Symbol.asyncIterator]();
   }
 
-  /** A queryable of the same executor over `query` plus one operator. */
+  /** @internal A queryable of the same executor over `query` plus one operator. */
   protected withOperator<U>(operator: QueryOperator): Queryable<U> {
     return new Queryable<U>(this.appendOperator(operator), this.executor);
   }
 
+  /** @internal */
   protected appendOperator(operator: QueryOperator): QueryExpression {
     return { ...this.query, operators: [...this.query.operators, operator] };
   }
 
+  /**
+   * Builds for the public operator `api` (`label` names it in messages): a dtde error thrown while
+   * building (an unsupported lambda) starts its stack at the user's line, and its message names it.
+   */
+  protected built<R>(api: Function, label: string, build: () => R): R {
+    try {
+      return build();
+    } catch (error) {
+      throw CallSite.capture(api, label).relocate(error);
+    }
+  }
+
+  /** @internal */
   protected orderedBy(name: string, key: AnyLambda, params: QueryParams | undefined, descending: boolean, thenBy: boolean): OrderedQueryable<T> {
     const query = this.appendOperator({ kind: 'orderBy', key: bindLambda(name, key, params), descending, thenBy });
     return new OrderedQueryable<T>(query, this.executor);
+  }
+
+  private writer(method: 'executeUpdate' | 'executeDelete'): QueryExecutor {
+    if (typeof this.executor[method] !== 'function') {
+      throw new DtdeInvalidOperationError(`${method}() needs a query that can write: build it from a context's set (ctx.set(Entity).where(...)).`, {
+        operation: method,
+      });
+    }
+    return this.executor;
   }
 
   private run(terminal: TerminalOperation, options: ExecuteOptions | undefined): Promise<unknown> {
     return this.executor.execute(this.query, terminal, options);
   }
 
+  /**
+   * Runs a terminal for the public method `api`: the call site is recorded first (cheaply; it is
+   * formatted only on failure), so a dtde error it throws, or rejects with from inside the engine
+   * (a `DtdeShardError`), starts its stack at the user's line and names it in its message.
+   */
+  private terminal<R>(api: Function, label: string, run: () => Promise<R>): Promise<R> {
+    const site = CallSite.capture(api, label);
+    let promise: Promise<R>;
+    try {
+      promise = run();
+    } catch (error) {
+      throw site.relocate(error);
+    }
+    return promise.catch((error: unknown) => {
+      throw site.relocate(error);
+    });
+  }
+
   private predicateTerminal(
+    api: Function,
     kind: 'first' | 'firstOrDefault' | 'single' | 'singleOrDefault' | 'count' | 'any',
     args: readonly unknown[],
   ): Promise<unknown> {
-    const { lambda, options } = terminalArguments(kind, args);
-    return this.run(lambda === undefined ? { kind } : { kind, predicate: lambda }, options);
+    return this.terminal(api, `.${kind}()`, () => {
+      const { lambda, options } = terminalArguments(kind, args);
+      return this.run(lambda === undefined ? { kind } : { kind, predicate: lambda }, options);
+    });
   }
 
-  private selectorTerminal(kind: 'sum' | 'min' | 'max' | 'average', args: readonly unknown[]): Promise<unknown> {
-    const { lambda, options } = terminalArguments(kind, args);
-    return this.run(lambda === undefined ? { kind } : { kind, selector: lambda }, options);
+  private selectorTerminal(api: Function, kind: 'sum' | 'min' | 'max' | 'average', args: readonly unknown[]): Promise<unknown> {
+    return this.terminal(api, `.${kind}()`, () => {
+      const { lambda, options } = terminalArguments(kind, args);
+      return this.run(lambda === undefined ? { kind } : { kind, selector: lambda }, options);
+    });
+  }
+
+  /** The rows of the query, with errors (planning now, or any row later) pointed at `site`. */
+  private streamFrom(site: CallSite, options?: ExecuteOptions): AsyncIterable<T> {
+    let rows: AsyncIterable<unknown>;
+    try {
+      rows = this.executor.stream(this.query, options);
+    } catch (error) {
+      throw site.relocate(error);
+    }
+    return { [Symbol.asyncIterator]: () => relocatingIterator(rows[Symbol.asyncIterator]() as AsyncIterator<T>, site) };
   }
 }
 
@@ -552,7 +659,7 @@ export class OrderedQueryable<T> extends Queryable<T> {
    */
   thenBy<K, P extends QueryParams>(key: (row: T, p: P) => K, params: P): OrderedQueryable<T>;
   thenBy(key: AnyLambda, params?: QueryParams): OrderedQueryable<T> {
-    return this.orderedBy('thenBy', key, params, false, true);
+    return this.built(OrderedQueryable.prototype.thenBy, '.thenBy()', () => this.orderedBy('thenBy', key, params, false, true));
   }
 
   /**
@@ -569,6 +676,20 @@ export class OrderedQueryable<T> extends Queryable<T> {
    */
   thenByDescending<K, P extends QueryParams>(key: (row: T, p: P) => K, params: P): OrderedQueryable<T>;
   thenByDescending(key: AnyLambda, params?: QueryParams): OrderedQueryable<T> {
-    return this.orderedBy('thenByDescending', key, params, true, true);
+    return this.built(OrderedQueryable.prototype.thenByDescending, '.thenByDescending()', () =>
+      this.orderedBy('thenByDescending', key, params, true, true),
+    );
   }
+}
+
+/** `iterator` with the errors of `next`, `return` and `throw` pointed at `site`. */
+function relocatingIterator<T>(iterator: AsyncIterator<T>, site: CallSite): AsyncIterator<T> {
+  const fail = (error: unknown): never => {
+    throw site.relocate(error);
+  };
+  return {
+    next: () => iterator.next().catch(fail),
+    return: (value?: unknown) => (iterator.return ? iterator.return(value).catch(fail) : Promise.resolve({ done: true, value: value as T })),
+    throw: (error?: unknown) => (iterator.throw ? iterator.throw(error).catch(fail) : Promise.reject(error)),
+  };
 }

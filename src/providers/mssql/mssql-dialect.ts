@@ -146,6 +146,21 @@ export class MssqlDialect extends SqlRenderer {
     }
   }
 
+  // SQL Server names the generated values with OUTPUT before VALUES, reads the alias of an UPDATE
+  // or DELETE from a FROM clause, and has no AS alias right after the target table.
+  protected override insertText(table: string, columnList: string, values: readonly string[], returning: readonly string[]): string {
+    const output = returning.length === 0 ? '' : ` OUTPUT ${returning.map((c) => `INSERTED.${this.quoteIdentifier(c)}`).join(', ')}`;
+    return `INSERT INTO ${table} (${columnList})${output} VALUES ${values.join(', ')}`;
+  }
+
+  protected override updateText(table: string, alias: string, assignments: readonly string[], where: string | null): string {
+    return `UPDATE ${alias} SET ${assignments.join(', ')} FROM ${table} AS ${alias}${where === null ? '' : ` WHERE ${where}`}`;
+  }
+
+  protected override deleteText(table: string, alias: string, where: string | null): string {
+    return `DELETE ${alias} FROM ${table} AS ${alias}${where === null ? '' : ` WHERE ${where}`}`;
+  }
+
   protected placeholder(param: ParamExpr, state: RenderState): string {
     // The same parameter node rendered twice (a group key in SELECT and in GROUP BY) keeps one
     // name: SQL Server matches GROUP BY expressions by text, and @p0 vs @p1 would not match.

@@ -1,0 +1,226 @@
+import { DtdeInvalidOperationError } from '../errors/dtde-invalid-operation-error.js';
+import { DtdeRoutingError } from '../errors/dtde-routing-error.js';
+import { forgetStoredState, identityProperties, rememberStoredState, storedStateOf } from '../execution/stored-state.js';
+import type { EntityModel, PropertyModel, ShardTarget } from '../metadata/model.js';
+import { shardTargets } from '../metadata/shard-targets.js';
+import { routeEntity } from '../routing/route-entity.js';
+import { type SqlExpr, sql } from '../sql/sql-ast.js';
+import type { PendingChange } from './pending-change.js';
+import type { WriteRuntime, WriteStatement } from './write-runtime.js';
+
+/** Rows per INSERT statement at most: fuller statements stop paying off in parse and bind time. */
+const PREFERRED_ROWS_PER_INSERT = 200;
+
+/** The statements of a save, and what to do to the entity objects once it committed. */
+export interface PlannedChanges {
+  readonly statements: readonly WriteStatement[];
+  /** Generated keys, incremented tokens and stored state, applied only after the commit. */
+  readonly afterCommit: readonly (() => void)[];
+  /** Rows the save writes: one per add, update and remove (a moved row counts once). */
+  readonly rowCount: number;
+}
+
+/**
+ * Turns pending changes into routed statements. Adds are inserted in their shard; an update is
+ * found by its stored values (key, shard key, token: as read through dtde, or as given with
+ * `update(entity, { from })`) and either updated in place or, when its shard key moved it,
+ * deleted from the old shard and inserted into the new one in the same save. Updates and removes
+ * must match exactly one row (key, plus the concurrency token when the entity has one).
+ * Throws `DtdeRoutingError` for a value that routes to no shard or to a read-only one, and
+ * `DtdeInvalidOperationError` for a changed key, before anything is sent.
+ */
+export function planChanges(changes: readonly PendingChange[], runtime: WriteRuntime): PlannedChanges {
+  const statements: WriteStatement[] = [];
+  const afterCommit: (() => void)[] = [];
+  const inserts = new Map<ShardTarget, { entity: EntityModel; rows: Record<string, unknown>[] }>();
+  const { dialect } = runtime.provider;
+
+  const insert = (entity: EntityModel, target: ShardTarget, row: Record<string, unknown>, object: Record<string, unknown>): void => {
+    const generated = entity.properties.filter((p) => p.generated);
+    if (generated.length > 0 && generated.some((p) => row[p.name] === undefined || row[p.name] === null)) {
+      // The engine fills these in; one row per statement, since returned rows come in no set order.
+      const returned: Record<string, unknown> = {};
+      statements.push({
+        target,
+        rendered: dialect.renderInsert({ ...insertOf(entity, target, [row]), returning: generated.map((p) => p.column) }),
+        insertedRows: 1,
+        returned: (r) => {
+          for (const p of generated) returned[p.name] = dialect.fromDbValue(p.type, r[p.column]);
+        },
+      });
+      afterCommit.push(() => Object.assign(object, returned));
+      return;
+    }
+    let batch = inserts.get(target);
+    if (batch === undefined || batch.entity !== entity) inserts.set(target, (batch = { entity, rows: [] }));
+    batch.rows.push(row);
+  };
+
+  for (const change of changes) {
+    const { entity } = change;
+    const object = change.object as Record<string, unknown>;
+    const token = entity.properties.find((p) => p.concurrencyToken);
+    switch (change.kind) {
+      case 'add': {
+        const row = { ...object };
+        if (token && (row[token.name] === undefined || row[token.name] === null)) row[token.name] = initialToken(token);
+        insert(entity, targetOf(entity, row, runtime, 'add'), row, object);
+        afterCommit.push(() => {
+          if (token) object[token.name] = row[token.name];
+          rememberStoredState(object, entity);
+        });
+        break;
+      }
+      case 'update': {
+        const from = storedValues(change);
+        refuseKeyChange(entity, from, object);
+        const oldTarget = targetOf(entity, { ...object, ...from }, runtime, 'update');
+        const row = { ...object };
+        if (token) row[token.name] = nextToken(token, from[token.name]);
+        const newTarget = targetOf(entity, row, runtime, 'update');
+        if (newTarget === oldTarget) {
+          statements.push({
+            target: oldTarget,
+            rendered: dialect.renderUpdate({
+              kind: 'update',
+              table: oldTarget.table,
+              alias: 'e',
+              set: entity.properties.filter((p) => !p.generated && !entity.key.includes(p.name)).map((p) => ({ column: p.column, value: param(p, row[p.name]) })),
+              where: rowMatch(entity, from, token),
+            }),
+            expect: { entity: entity.name, key: keyOf(entity, from), token: token !== undefined, operation: 'update' },
+          });
+        } else {
+          // The shard key changed: the row moves, deleted here and inserted there in the same save.
+          statements.push(deleteStatement(entity, oldTarget, from, token, 'update', runtime));
+          insert(entity, newTarget, row, object);
+        }
+        afterCommit.push(() => {
+          if (token) object[token.name] = row[token.name];
+          rememberStoredState(object, entity);
+        });
+        break;
+      }
+      case 'remove': {
+        const from = storedValues(change);
+        const target = targetOf(entity, { ...object, ...from }, runtime, 'remove');
+        statements.push(deleteStatement(entity, target, from, token, 'remove', runtime));
+        afterCommit.push(() => forgetStoredState(object));
+        break;
+      }
+    }
+  }
+
+  for (const [target, { entity, rows }] of inserts) {
+    const columns = entity.properties.filter((p) => !p.generated);
+    const perStatement = Math.max(
+      1,
+      Math.min(PREFERRED_ROWS_PER_INSERT, dialect.maxRowsPerInsert, Math.floor(dialect.maxParametersPerStatement / Math.max(1, columns.length))),
+    );
+    for (let start = 0; start < rows.length; start += perStatement) {
+      const chunk = rows.slice(start, start + perStatement);
+      statements.push({ target, rendered: dialect.renderInsert(insertOf(entity, target, chunk)), insertedRows: chunk.length });
+    }
+  }
+  return { statements, afterCommit, rowCount: changes.length };
+}
+
+/** The values that find the stored row: given `from`, else as last read or saved, else the object's own. */
+function storedValues(change: PendingChange): Readonly<Record<string, unknown>> {
+  const object = change.object as Record<string, unknown>;
+  const from = change.from ?? storedStateOf(change.object);
+  if (from !== undefined) return from;
+  return Object.fromEntries(identityProperties(change.entity).map((name) => [name, object[name]]));
+}
+
+function refuseKeyChange(entity: EntityModel, from: Readonly<Record<string, unknown>>, object: Record<string, unknown>): void {
+  const changed = entity.key.filter((k) => !sameValue(from[k], object[k]));
+  if (changed.length === 0) return;
+  throw new DtdeInvalidOperationError(
+    `Cannot update ${entity.name}: its key (${changed.join(', ')}) changed from ${changed.map((k) => show(from[k])).join(', ')} to ${changed.map((k) => show(object[k])).join(', ')}. ` +
+      'A key identifies the row; remove the entity and add a new one instead.',
+    { operation: 'update' },
+  );
+}
+
+function targetOf(entity: EntityModel, row: Readonly<Record<string, unknown>>, runtime: WriteRuntime, operation: string): ShardTarget {
+  const shard = routeEntity(entity, runtime.layout, row);
+  const targets = shardTargets(entity, runtime.layout, { maxIdentifierLength: runtime.maxIdentifierLength });
+  const target = targets.find((t) => t.shard === shard) ?? targets.find((t) => t.shard.qualifiedId === shard.qualifiedId)!;
+  if (shard.readOnly) {
+    throw new DtdeRoutingError(
+      `Cannot ${operation} ${entity.name}: its row belongs to shard '${shard.qualifiedId}', which is read-only. ` +
+        "Write to another shard, or drop readOnly() from that shard's declaration.",
+      { entity: entity.name, keyValue: shard.id, availableShards: targets.map((t) => t.shard.qualifiedId) },
+    );
+  }
+  return target;
+}
+
+function insertOf(entity: EntityModel, target: ShardTarget, rows: readonly Readonly<Record<string, unknown>>[]) {
+  const columns = entity.properties.filter((p) => !p.generated || rows.some((r) => r[p.name] !== undefined && r[p.name] !== null));
+  return {
+    kind: 'insert' as const,
+    table: target.table,
+    columns: columns.map((p) => p.column),
+    rows: rows.map((row) => columns.map((p) => param(p, row[p.name]))),
+  };
+}
+
+function deleteStatement(
+  entity: EntityModel,
+  target: ShardTarget,
+  from: Readonly<Record<string, unknown>>,
+  token: PropertyModel | undefined,
+  operation: 'update' | 'remove',
+  runtime: WriteRuntime,
+): WriteStatement {
+  return {
+    target,
+    rendered: runtime.provider.dialect.renderDelete({ kind: 'delete', table: target.table, alias: 'e', where: rowMatch(entity, from, token) }),
+    expect: { entity: entity.name, key: keyOf(entity, from), token: token !== undefined, operation },
+  };
+}
+
+/** `key = … [AND token = …]` over the alias `e`. */
+function rowMatch(entity: EntityModel, from: Readonly<Record<string, unknown>>, token: PropertyModel | undefined): SqlExpr {
+  const terms: SqlExpr[] = entity.key.map((name) => {
+    const p = entity.propertyByName.get(name)!;
+    return sql.binary('=', sql.column('e', p.column), param(p, from[name]));
+  });
+  if (token) {
+    const value = from[token.name];
+    terms.push(value === null || value === undefined ? sql.isNull(sql.column('e', token.column)) : sql.binary('=', sql.column('e', token.column), param(token, value)));
+  }
+  return terms.reduce((a, b) => sql.and(a, b));
+}
+
+function keyOf(entity: EntityModel, values: Readonly<Record<string, unknown>>): Record<string, unknown> {
+  return Object.fromEntries(entity.key.map((k) => [k, values[k]]));
+}
+
+function param(p: PropertyModel, value: unknown): SqlExpr {
+  return sql.param(value ?? null, p.type);
+}
+
+function initialToken(token: PropertyModel): number | bigint {
+  return token.type.kind === 'bigint' ? 1n : 1;
+}
+
+function nextToken(token: PropertyModel, current: unknown): number | bigint {
+  if (typeof current === 'bigint') return current + 1n;
+  if (typeof current === 'number') return token.type.kind === 'bigint' ? BigInt(current) + 1n : current + 1;
+  return initialToken(token);
+}
+
+function sameValue(a: unknown, b: unknown): boolean {
+  if (a instanceof Date && b instanceof Date) return a.getTime() === b.getTime();
+  if (typeof a === 'bigint' && typeof b === 'number') return Number.isInteger(b) && a === BigInt(b);
+  if (typeof a === 'number' && typeof b === 'bigint') return Number.isInteger(a) && BigInt(a) === b;
+  return a === b;
+}
+
+function show(value: unknown): string {
+  if (value instanceof Date) return value.toISOString();
+  return typeof value === 'string' ? JSON.stringify(value) : String(value);
+}

@@ -1,0 +1,52 @@
+import { DtdeCommitError } from '../errors/dtde-commit-error.js';
+import type { PendingChange } from './pending-change.js';
+import { planChanges } from './plan-changes.js';
+import { validateChanges } from './validate-changes.js';
+import type { WriteRuntime } from './write-runtime.js';
+import { WriteSession } from './write-session.js';
+
+export interface SaveResult {
+  /** Rows written: one per add, update and remove. */
+  readonly rowCount: number;
+  /**
+   * Whether the save is durable: true once it committed, and also when a cross-database save was
+   * decided but one database's commit is pending recovery (the error says so).
+   */
+  readonly decided: boolean;
+}
+
+/**
+ * Validates, routes and writes pending changes in one atomic save (see `WriteSession`). Inside an
+ * open `session` (a `ctx.transaction` scope), the statements join it and commit with it.
+ * Entity objects get generated keys, incremented tokens and their new stored state only once the
+ * save is durable.
+ */
+export async function saveChanges(
+  runtime: WriteRuntime,
+  changes: readonly PendingChange[],
+  options: { readonly signal?: AbortSignal; readonly session?: WriteSession; readonly operation?: string } = {},
+): Promise<SaveResult> {
+  validateChanges(changes, options.operation ?? 'saveChanges');
+  const plan = planChanges(changes, runtime);
+  if (plan.statements.length === 0) return { rowCount: 0, decided: true };
+  if (options.session) {
+    await options.session.run(plan.statements, options.signal);
+    options.session.onCommit(() => plan.afterCommit.forEach((apply) => apply()));
+    return { rowCount: plan.rowCount, decided: false };
+  }
+  const session = new WriteSession(runtime);
+  try {
+    await session.begin(plan.statements.map((s) => s.target.connection), options.signal);
+    await session.run(plan.statements, options.signal);
+    await session.commit(options.signal);
+  } catch (error) {
+    await session.rollback();
+    // A decided save is durable even when a database's commit is pending recovery.
+    if (error instanceof DtdeCommitError && error.outcomes.some((o) => o.outcome === 'committed')) {
+      plan.afterCommit.forEach((apply) => apply());
+    }
+    throw error;
+  }
+  plan.afterCommit.forEach((apply) => apply());
+  return { rowCount: plan.rowCount, decided: true };
+}
