@@ -1,0 +1,111 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { asQueryable, DtdeContext, type DtdeError, type ModelBuilder, sqlite } from 'dtde';
+import { configureCustomer, Customer } from '../support/shop-model.js';
+
+// An error must point at the user's own code, as Prisma's "invalid invocation in file:line" does:
+// the top frame of its stack is the line that called the operator or the terminal, and the
+// message names that line. Translation errors are thrown when the query is built (sync); a
+// DtdeShardError and other errors of a terminal come later, from inside the engine (async).
+
+class ShopContext extends DtdeContext {
+  customers = this.set(Customer);
+  protected override onModelCreating(mb: ModelBuilder): void {
+    mb.entity(Customer, configureCustomer);
+  }
+}
+
+let dir: string;
+let ctx: ShopContext;
+beforeAll(() => {
+  dir = mkdtempSync(join(tmpdir(), 'dtde-call-site-'));
+  // No ensureCreated: every query fails in the shard with DtdeShardError (no such table).
+  ctx = new ShopContext({ provider: sqlite({ file: join(dir, 'shop.db') }), shards: (s) => s.addShards('EU', 'US') });
+});
+afterAll(async () => {
+  await ctx?.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+/** `file:line` of the caller of `here()`, as the stack shows it. */
+function here(): string {
+  return frameLocation(new Error().stack!.split('\n')[2]!);
+}
+
+/** `file:line` of a stack line `    at fn (file:line:col)` or `    at file:line:col`. */
+function frameLocation(frame: string): string {
+  const at = /\((.*):(\d+):\d+\)$/.exec(frame) ?? /at (.*):(\d+):\d+$/.exec(frame);
+  if (at === null) throw new Error(`not a stack frame: ${frame}`);
+  return `${at[1]}:${at[2]}`;
+}
+
+function topFrame(error: unknown): string {
+  const frames = (error as Error).stack!.split('\n').filter((l) => l.startsWith('    at '));
+  return frameLocation(frames[0]!);
+}
+
+function syncError(action: () => unknown): DtdeError {
+  try {
+    action();
+  } catch (error) {
+    return error as DtdeError;
+  }
+  throw new Error('expected the action to throw');
+}
+
+async function asyncError(action: () => Promise<unknown>): Promise<DtdeError> {
+  try {
+    await action();
+  } catch (error) {
+    return error as DtdeError;
+  }
+  throw new Error('expected the action to reject');
+}
+
+describe('errors point at the user\'s line', () => {
+  it('a translation error of an operator: top frame and message name the line of .where()', () => {
+    const min = 3;
+    const error = syncError(() => ctx.customers.orderBy((c) => c.name).where((c) => c.score > min)); const line = here();
+    expect(error.name).toBe('DtdeTranslationError');
+    expect(topFrame(error)).toBe(line);
+    expect(error.message).toContain(`In .where() at ${line}:`);
+    expect(error.stack!.split('\n')[0]).toBe(`DtdeTranslationError: ${error.message.split('\n')[0]}`);
+  });
+
+  it('a translation error in a select, a group select, and a terminal\'s predicate', () => {
+    const min = 3;
+    let error = syncError(() => ctx.customers.select((c) => ({ big: c.score > min }))); let line = here();
+    expect(topFrame(error)).toBe(line);
+    error = syncError(() => ctx.customers.groupBy((c) => c.region).select((g) => ({ n: g.count(), m: min }))); line = here();
+    expect(topFrame(error)).toBe(line);
+    expect(error.message).toContain(`In .select() at ${line}:`);
+    error = syncError(() => ctx.customers.count((c) => c.score > min)); line = here();
+    expect(topFrame(error)).toBe(line);
+  });
+
+  it('a DtdeShardError of a terminal: the user frame is on top although the error comes from the engine', async () => {
+    const error = await asyncError(() => ctx.customers.where((c) => c.region === 'EU').toArray()); const line = here();
+    expect(error.name).toBe('DtdeShardError');
+    expect(topFrame(error)).toBe(line);
+    expect(error.message).toContain(`In .toArray() at ${line}:`);
+    const counted = await asyncError(() => ctx.customers.count()); const countLine = here();
+    expect(topFrame(counted)).toBe(countLine);
+  });
+
+  it('errors of for await and of a refused query shape planned at run time', async () => {
+    const streamed = await asyncError(async () => { for await (const c of ctx.customers) void c; }); const line = here();
+    expect(streamed.name).toBe('DtdeShardError');
+    expect(topFrame(streamed)).toBe(line);
+    const refused = await asyncError(() => ctx.customers.take(5).where((c) => c.score > 1).toArray()); const refusedLine = here();
+    expect(refused.name).toBe('DtdeTranslationError');
+    expect(topFrame(refused)).toBe(refusedLine);
+  });
+
+  it('in memory too: first() of nothing', async () => {
+    const error = await asyncError(() => asQueryable<{ id: number }>([]).first()); const line = here();
+    expect(error.name).toBe('DtdeInvalidOperationError');
+    expect(topFrame(error)).toBe(line);
+  });
+});
