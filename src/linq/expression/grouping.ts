@@ -12,7 +12,10 @@ export interface Grouping<K, T> {
   readonly key: K;
   /** Number of rows in the group. */
   count(): number;
-  /** Sum of the selected values; null values are skipped (as SQL's SUM). */
+  /**
+   * Sum of the selected values, skipping nulls; 0 when the group has no non-null value, as in LINQ
+   * and EF Core (SQL's SUM would give null). Exact for bigints.
+   */
   sum(selector: (row: T) => bigint | null | undefined): bigint;
   sum(selector: (row: T) => number | null | undefined): number;
   /** Smallest selected value by dtde's ordering; null when every value is null. */
