@@ -30,7 +30,8 @@ function expectClosedError(error: unknown, operation: string): void {
   expect(error).toMatchObject({
     code: 'DTDE_INVALID_OPERATION',
     operation,
-    message: `ShopContext is closed, so ${operation} cannot run; create a new context.`,
+    // A query's message ends with the caller's line (`In .toArray() at file:line:col`).
+    message: expect.stringMatching(new RegExp(`^ShopContext is closed, so ${operation} cannot run; create a new context\\.(\\nIn |$)`)),
   });
 }
 

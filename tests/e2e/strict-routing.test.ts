@@ -47,7 +47,7 @@ describe('a shard-key value that names no shard', () => {
 
   it('with strictRouting, is a DtdeRoutingError naming the value and the shards', async () => {
     const error = await routingError(() => strict.customers.where((c) => c.region === 'UK').toArray());
-    expect(error.message).toBe(
+    expect(error.message.split('\nIn .toArray() at ')[0]).toBe(
       "Customer: no shard holds shard key region = 'UK'; shards that exist: EU, US, APAC. Fix the value, or declare the shard in the " +
         "context's shards option. (strictRouting is on; without it the query would answer as if no row matched.)",
     );

@@ -144,7 +144,7 @@ describe('4. a method or function dtde cannot translate', () => {
     const { message, lambdaSource, position } = error as DtdeTranslationError;
     expect(message).toContain('`.slice()` is not a supported method in a dtde lambda. Supported calls: strings: startsWith, endsWith, includes');
     expect(lambdaSource!.slice(position!.start, position!.end)).toBe('slice');
-    expect(message).toMatch(/\n\s+\(c\) => c\.name\.slice\(1\) === "a"\n\s+\^{5}$/);
+    expect(message).toMatch(/\n\s+\(c\) => c\.name\.slice\(1\) === "a"\n\s+\^{5}\nIn \.where\(\) at .*user-errors\.test\.ts:\d+:\d+$/);
   });
 
   it('a global function gets the params rewrite as its fix', async () => {
