@@ -54,7 +54,7 @@ export class ContextWrites {
     this.#pending.clear();
   }
 
-  async saveChanges(signal?: AbortSignal): Promise<number> {
+  async saveChanges(signal?: AbortSignal, versioning = false): Promise<number> {
     const changes = [...this.#pending.values()];
     if (changes.length === 0) return 0;
     const runtime = this.#runtime();
@@ -63,7 +63,12 @@ export class ContextWrites {
       for (const change of changes) if (this.#pending.get(change.object) === change) this.#pending.delete(change.object);
     };
     try {
-      const result = await saveChanges(runtime, changes, { signal, session: this.#scope.getStore() });
+      const result = await saveChanges(runtime, changes, {
+        signal,
+        session: this.#scope.getStore(),
+        versioning,
+        operation: versioning ? 'saveChangesWithVersioning' : 'saveChanges',
+      });
       forget();
       return result.rowCount;
     } catch (error) {

@@ -14,14 +14,24 @@ import { deleteSchema } from '../schema/delete-schema.js';
 import { validatePoolSizes } from '../schema/validate-pool-sizes.js';
 import { registerContextRuntime } from './context-runtime.js';
 import { DbSet } from './db-set.js';
+import { TemporalDbSet } from './temporal-db-set.js';
 import { NoProviderExecutor } from './no-provider-executor.js';
 import { ContextWrites } from './context-writes.js';
+import { DateShardCatalog } from './date-shard-catalog.js';
 import type { BulkInsertOptions, BulkInsertResult } from '../writes/bulk-insert.js';
 import type { RecoveryResult } from '../writes/recover-transactions.js';
 import type { WriteRuntime } from '../writes/write-runtime.js';
 
 // One model per context class (and identifier limit): onModelCreating runs once per process.
 const modelCache = new WeakMap<Function, Map<number, Model>>();
+
+/** Options of `saveChanges`. */
+export interface SaveChangesOptions {
+  /** Aborts waiting for connections and locks; a save aborted before its commit writes nothing. */
+  readonly signal?: AbortSignal;
+  /** Keep the history of temporal entities; see `saveChangesWithVersioning`. */
+  readonly versioning?: boolean;
+}
 
 /**
  * The base class of a user's context: entities are configured in `onModelCreating`, shards and the
@@ -50,7 +60,7 @@ const modelCache = new WeakMap<Function, Map<number, Model>>();
 export abstract class DtdeContext implements AsyncDisposable {
   /** The validated options, defaults applied. */
   readonly options: ResolvedContextOptions;
-  readonly #layout: ShardLayout;
+  readonly #shards: DateShardCatalog;
   #model: Model | null = null;
   #executor: QueryExecutor | null = null;
   readonly #sets = new Map<EntityClass, DbSet<unknown>>();
@@ -60,14 +70,17 @@ export abstract class DtdeContext implements AsyncDisposable {
 
   constructor(options: DtdeContextOptions = {}) {
     this.options = parseContextOptions(options);
-    this.#layout = buildShardLayout(this.options.shards);
+    const declared = buildShardLayout(this.options.shards);
+    this.#shards = new DateShardCatalog(declared, () => this.#provider('query').databaseId(null));
     const context = this;
     registerContextRuntime(this, {
       contextName: this.constructor.name,
       get model() {
         return context.model;
       },
-      layout: this.#layout,
+      get layout() {
+        return context.shardLayout;
+      },
       options: this.options,
       ready: (operation) => this.#ready(operation),
     });
@@ -90,7 +103,9 @@ export abstract class DtdeContext implements AsyncDisposable {
       const provider = this.ensureReady();
       return {
         model: this.model,
-        layout: this.shardLayout,
+        get layout() {
+          return context.shardLayout;
+        },
         dialect: provider.dialect,
         // Read on every query, so a query after close() fails here, saying so, not in the driver,
         // and a query inside a transaction scope reads through the scope's transactions.
@@ -104,6 +119,29 @@ export abstract class DtdeContext implements AsyncDisposable {
       };
     });
     const writes = this.#writes;
+    // Entities whose date shards are created on demand: before the first read, find the shards
+    // other processes created.
+    const discovering = [...this.model.entities.values()].some((e) => e.sharding?.strategy === 'date' && e.sharding.autoCreate === true);
+    if (discovering) {
+      const discover = () => this.#shards.discover(this.model, this.#provider('query'));
+      return {
+        execute: async (query, terminal, options) => {
+          await discover();
+          return reads.execute(query, terminal, options);
+        },
+        stream: (query, options) => afterDiscovery(discover, () => reads.stream(query, options)),
+        toQueryString: (query, options) => reads.toQueryString(query, options),
+        explain: (query, options) => reads.explain(query, options),
+        executeUpdate: async (query, set, options) => {
+          await discover();
+          return writes.setWrite(query, set, options?.signal);
+        },
+        executeDelete: async (query, options) => {
+          await discover();
+          return writes.setWrite(query, null, options?.signal);
+        },
+      };
+    }
     return {
       execute: (query, terminal, options) => reads.execute(query, terminal, options),
       stream: (query, options) => reads.stream(query, options),
@@ -248,8 +286,25 @@ export abstract class DtdeContext implements AsyncDisposable {
    * ctx.update(customer);
    * const written = await ctx.saveChanges(); // 2
    */
-  async saveChanges(options: { readonly signal?: AbortSignal } = {}): Promise<number> {
-    return this.#writes.saveChanges(options.signal);
+  async saveChanges(options: SaveChangesOptions = {}): Promise<number> {
+    return this.#writes.saveChanges(options.signal, options.versioning ?? false);
+  }
+
+  /**
+   * `saveChanges({ versioning: true })`: entities with temporal validity keep their history. An
+   * update closes the current version (its validTo becomes the save's instant, read once from the
+   * context's clock) and inserts the next version valid from that same instant, so exactly one
+   * version is valid at every instant; a remove closes the current version. The close and the
+   * insert commit together even when they land in different shards. Other entities save as usual.
+   *
+   * @example
+   * const c = await ctx.contracts.validAt(new Date()).first(c => c.id === 7);
+   * c.rate = 0.05;
+   * ctx.update(c);
+   * await ctx.saveChangesWithVersioning(); // the old rate stays valid until now
+   */
+  async saveChangesWithVersioning(options: { readonly signal?: AbortSignal } = {}): Promise<number> {
+    return this.#writes.saveChanges(options.signal, true);
   }
 
   /**
@@ -290,6 +345,21 @@ export abstract class DtdeContext implements AsyncDisposable {
   }
 
   /**
+   * Retention for date-sharded entities: drops every shard of `entity` whose interval ends at or
+   * before `date`, table and rows, the cheap way to delete old data that date sharding exists for.
+   * A shard whose interval straddles `date` is an error and nothing is dropped. Returns the ids of
+   * the dropped shards; every context of this process stops reading them.
+   *
+   * @example
+   * await ctx.dropShardsBefore(Order, new Date('2024-01-01')); // ['years::2022', 'years::2023']
+   */
+  async dropShardsBefore<T>(entity: EntityClass<T>, date: Date): Promise<string[]> {
+    const provider = this.#ready('dropShardsBefore');
+    await this.#shards.discover(this.model, provider);
+    return this.#shards.dropBefore(entityModelOf(this.model, entity, this.constructor.name), date, provider, this.options.maxIdentifierLength);
+  }
+
+  /**
    * Finishes every save across databases that a stopped process left decided but incomplete, from
    * the coordinator's log, and cleans up the log. Runs by itself before a context's first write
    * (`recoverOnFirstWrite`); call it at start-up to finish them before any read.
@@ -303,7 +373,7 @@ export abstract class DtdeContext implements AsyncDisposable {
     if (this.#model === null) {
       const model = this.#cachedModel();
       // Per instance: the layout comes from this context's options.
-      validateShardLayout(model, this.#layout, { maxIdentifierLength: this.options.maxIdentifierLength });
+      validateShardLayout(model, this.#shards.layout, { maxIdentifierLength: this.options.maxIdentifierLength });
       this.#model = model;
     }
     return this.#model;
@@ -311,7 +381,7 @@ export abstract class DtdeContext implements AsyncDisposable {
 
   /** The shards declared by the `shards` option, by group. */
   get shardLayout(): ShardLayout {
-    return this.#layout;
+    return this.#shards.layout;
   }
 
   /**
@@ -329,6 +399,34 @@ export abstract class DtdeContext implements AsyncDisposable {
     return set as DbSet<T>;
   }
 
+  /**
+   * The set of an entity with temporal validity: `set(Entity)` plus `validAt(date)`,
+   * `validBetween(from, to)` and `allVersions()`. Declare it for the entities configured with
+   * `hasTemporalValidity(...)`; any other entity is a `DtdeConfigurationError`.
+   *
+   * @example
+   * class HrContext extends DtdeContext {
+   *   contracts = this.temporalSet(Contract);
+   * }
+   * await ctx.contracts.validAt(new Date()).count();
+   */
+  temporalSet<T>(entity: EntityClass<T>): TemporalDbSet<T> {
+    let set = this.#sets.get(entity as EntityClass);
+    if (!(set instanceof TemporalDbSet)) {
+      const entityModel = entityModelOf(this.model, entity, this.constructor.name);
+      if (entityModel.temporal === null) {
+        throw new DtdeConfigurationError(
+          `${entityModel.name} has no temporal validity, so it has no temporal set; configure e.hasTemporalValidity(x => x.validFrom, x => x.validTo) for it, or use set(${entityModel.name}).`,
+          { path: `${entityModel.name}.hasTemporalValidity` },
+        );
+      }
+      this.#executor ??= this.createExecutor();
+      set = new TemporalDbSet<unknown>(entityModel, this.#executor, this.#writes);
+      this.#sets.set(entity as EntityClass, set);
+    }
+    return set as TemporalDbSet<T>;
+  }
+
   #entityOf(entity: object, operation: string) {
     if (typeof entity !== 'object' || entity === null) {
       throw new DtdeInvalidOperationError(`${operation}() needs an entity object, got ${entity === null ? 'null' : typeof entity}.`, { operation });
@@ -344,10 +442,18 @@ export abstract class DtdeContext implements AsyncDisposable {
   }
 
   #writeRuntime(operation: string): WriteRuntime {
+    const context = this;
+    const provider = this.#ready(operation);
     return {
       model: this.model,
-      layout: this.#layout,
-      provider: this.#ready(operation),
+      get layout() {
+        return context.shardLayout;
+      },
+      provider,
+      ensureShards: async (entity, rows) => {
+        await this.#shards.discover(this.model, provider);
+        await this.#shards.ensureShardsFor(entity, rows, provider, this.options.maxIdentifierLength);
+      },
       maxIdentifierLength: this.options.maxIdentifierLength,
       coordinator: this.options.coordinator,
       now: this.options.clock,
@@ -379,7 +485,7 @@ export abstract class DtdeContext implements AsyncDisposable {
   }
 
   #schemaScope(provider: DtdeProvider): SchemaScope {
-    return { model: this.model, layout: this.#layout, provider, targetOptions: { maxIdentifierLength: this.options.maxIdentifierLength } };
+    return { model: this.model, layout: this.shardLayout, provider, targetOptions: { maxIdentifierLength: this.options.maxIdentifierLength } };
   }
 
   #cachedModel(): Model {
@@ -396,4 +502,10 @@ export abstract class DtdeContext implements AsyncDisposable {
     }
     return model;
   }
+}
+
+/** A stream that first waits for `ready`, then yields what `open` streams. */
+async function* afterDiscovery(ready: () => Promise<void>, open: () => AsyncIterable<unknown>): AsyncGenerator<unknown> {
+  await ready();
+  yield* open();
 }

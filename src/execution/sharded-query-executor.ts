@@ -45,7 +45,6 @@ export interface ShardedQueryRuntime {
 export class ShardedQueryExecutor implements QueryExecutor {
   readonly #runtime: () => ShardedQueryRuntime;
   #resolved: ShardedQueryRuntime | undefined;
-  readonly #targets = new Map<EntityModel, readonly ShardTarget[]>();
 
   /** `runtime` is called on the first query, not before: contexts create their executor while their fields initialise. */
   constructor(runtime: ShardedQueryRuntime | (() => ShardedQueryRuntime)) {
@@ -75,9 +74,7 @@ export class ShardedQueryExecutor implements QueryExecutor {
   toQueryString(query: QueryExpression, options: QueryStringOptions = {}): string {
     const explanation = this.explain(query, options);
     if (explanation.commands.length === 0) return '-- no shard can hold matching rows: the answer is empty without I/O';
-    return explanation.commands
-      .map((c) => `-- shard ${c.shardId} (${c.table})\n${c.sql};`)
-      .join('\n\n');
+    return explanation.commands.map((c) => `-- shard ${c.shardId} (${c.table})\n${c.sql};`).join('\n\n');
   }
 
   explain(query: QueryExpression, options: QueryStringOptions = {}): QueryExplanation {
@@ -160,13 +157,10 @@ export class ShardedQueryExecutor implements QueryExecutor {
     };
   }
 
+  // shardTargets caches per entity and layout; the layout changes when date shards are created
+  // on demand or dropped, so it is read on every plan.
   private targetsOf(entity: EntityModel): readonly ShardTarget[] {
-    let targets = this.#targets.get(entity);
-    if (targets === undefined) {
-      targets = shardTargets(entity, this.#options.layout, { maxIdentifierLength: this.#options.maxIdentifierLength });
-      this.#targets.set(entity, targets);
-    }
-    return targets;
+    return shardTargets(entity, this.#options.layout, { maxIdentifierLength: this.#options.maxIdentifierLength });
   }
 }
 
@@ -176,10 +170,14 @@ async function* convertRows(
   command: ShardCommandPlan,
   dialect: Dialect,
 ): AsyncGenerator<MergeRow> {
-  const typed = Object.entries(command.fieldTypes).filter((entry): entry is [string, Exclude<SqlType, { kind: 'float' }>] => entry[1].kind !== 'float');
+  const typed = Object.entries(command.fieldTypes).filter(
+    (entry): entry is [string, Exclude<SqlType, { kind: 'float' }>] => entry[1].kind !== 'float',
+  );
   // A float expression can still come back as an integer (SQLite's floor/ceil of an int, a CASE
   // whose branch is an int column), which safe-integer drivers return as a bigint; it is a number.
-  const floats = Object.entries(command.fieldTypes).filter(([, type]) => type.kind === 'float').map(([field]) => field);
+  const floats = Object.entries(command.fieldTypes)
+    .filter(([, type]) => type.kind === 'float')
+    .map(([field]) => field);
   for await (const row of rows) {
     for (const [field, type] of typed) if (field in row) row[field] = dialect.fromDbValue(type, row[field]);
     for (const field of floats) if (typeof row[field] === 'bigint') row[field] = Number(row[field]);

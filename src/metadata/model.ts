@@ -57,6 +57,8 @@ export interface ShardingBase {
   readonly tablePattern: string;
   /** The shard group whose shards this entity uses (the default group unless `useShardGroup`). */
   readonly shardGroup: string;
+  /** Date sharding only: a write into a shard that does not exist yet creates its table first (`autoCreate()`). */
+  readonly autoCreate?: boolean;
 }
 
 export type ShardingModel =

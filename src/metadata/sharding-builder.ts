@@ -36,6 +36,7 @@ export class ShardingBuilder {
   #storageMode: StorageMode;
   #tablePattern = DEFAULT_TABLE_PATTERN;
   #shardGroup = DEFAULT_SHARD_GROUP;
+  #autoCreate = false;
 
   /** @internal Created by the sharding methods of `EntityTypeBuilder`. */
   constructor(path: string, draft: ShardingStrategyDraft) {
@@ -85,7 +86,9 @@ export class ShardingBuilder {
   withTablePattern(pattern: string): this {
     const path = `${this.#path}.withTablePattern`;
     if (this.#draft.strategy === 'manual') {
-      throw new DtdeConfigurationError(`${path}: manual sharding uses the table names given to addTable; remove withTablePattern.`, { path });
+      throw new DtdeConfigurationError(`${path}: manual sharding uses the table names given to addTable; remove withTablePattern.`, {
+        path,
+      });
     }
     this.#tablePattern = validateTablePattern(pattern, path);
     return this;
@@ -100,17 +103,50 @@ export class ShardingBuilder {
   useShardGroup(name: string): this {
     const path = `${this.#path}.useShardGroup`;
     if (this.#draft.strategy === 'manual') {
-      throw new DtdeConfigurationError(`${path}: manual sharding takes its shards from addTable, not from a shard group; remove useShardGroup.`, {
-        path,
-      });
+      throw new DtdeConfigurationError(
+        `${path}: manual sharding takes its shards from addTable, not from a shard group; remove useShardGroup.`,
+        {
+          path,
+        },
+      );
     }
     this.#shardGroup = validateGroupName(name, path);
     return this;
   }
 
+  /**
+   * Date sharding: a write whose date falls in a shard that does not exist yet creates the shard's
+   * table (in the context's database, named by the table pattern) and registers the shard for
+   * every context of the process, instead of failing; concurrent creators, also in other
+   * processes, create it once. A context also finds shards other processes created when it
+   * starts. Only with `tables` storage, since a new database would need a connection.
+   *
+   * @example e.shardByDate(o => o.orderDate, 'month').autoCreate(); // Orders_202611 on the first November order
+   */
+  autoCreate(): this {
+    const path = `${this.#path}.autoCreate`;
+    if (this.#draft.strategy !== 'date') {
+      throw new DtdeConfigurationError(`${path}: only date shards are created on demand; a ${this.#draft.strategy} shard must be declared in the shard layout.`, { path });
+    }
+    this.#autoCreate = true;
+    return this;
+  }
+
   /** @internal */
   build(): ShardingModel {
-    const base = { storageMode: this.#storageMode, tablePattern: this.#tablePattern, shardGroup: this.#shardGroup };
+    if (this.#autoCreate && this.#storageMode !== 'tables') {
+      const path = `${this.#path}.autoCreate`;
+      throw new DtdeConfigurationError(
+        `${path}: autoCreate() creates shard tables in the context's database, so it needs withStorageMode('tables'); a shard in another database needs its connection declared.`,
+        { path },
+      );
+    }
+    const base = {
+      storageMode: this.#storageMode,
+      tablePattern: this.#tablePattern,
+      shardGroup: this.#shardGroup,
+      ...(this.#autoCreate ? { autoCreate: true } : {}),
+    };
     return Object.freeze({ ...this.#draft, ...base }) as ShardingModel;
   }
 }
@@ -118,7 +154,9 @@ export class ShardingBuilder {
 /** Throws unless `pattern` has `{ShardId}`, only known placeholders, and safe characters elsewhere. */
 export function validateTablePattern(pattern: string, path: string): string {
   if (typeof pattern !== 'string') {
-    throw new DtdeConfigurationError(`${path}: expected a pattern string such as '${DEFAULT_TABLE_PATTERN}', got ${typeof pattern}.`, { path });
+    throw new DtdeConfigurationError(`${path}: expected a pattern string such as '${DEFAULT_TABLE_PATTERN}', got ${typeof pattern}.`, {
+      path,
+    });
   }
   for (const match of pattern.matchAll(PLACEHOLDER)) {
     if (match[1] !== 'Table' && match[1] !== 'ShardId') {

@@ -84,5 +84,16 @@ export function validateEntityModel(entity: EntityModel, shardingCall: string): 
     if (!to.nullable) {
       fail('hasTemporalValidity', `validTo '${to.name}' must be nullable (null while the version is current); add .nullable() to it`);
     }
+    // Each version is its own row: the key must tell versions of one entity apart.
+    if (!entity.key.includes(from.name)) {
+      fail(
+        'key',
+        `a temporal entity keeps every version as its own row, so its key must include validFrom '${from.name}'; ` +
+          `declare e.key(x => [x.${entity.key[0] ?? 'id'}, x.${from.name}])`,
+      );
+    }
+    if (entity.key.includes(to.name)) {
+      fail('key', `validTo '${to.name}' changes when a version is closed, so it cannot be part of the key; key the versions by the entity key and '${from.name}'`);
+    }
   }
 }

@@ -74,6 +74,11 @@ export interface Dialect {
    */
   renderTableColumns(table: TableName): RenderedSql;
   /**
+   * Lists the names of the tables in the connection's default schema, one row each with a `name`
+   * column (date shards created on demand are found by their names).
+   */
+  renderTableNames(): RenderedSql;
+  /**
    * A multi-row `INSERT … VALUES (…), (…)`. Throws `DtdeTranslationError` when the statement has
    * no rows, a row of the wrong width, or more rows or parameters than the limits below.
    */

@@ -26,9 +26,25 @@ export class RenderState {
 
 // Binding strength, loosest first. A child binding looser than its parent gets parentheses.
 const PRECEDENCE: Record<string, number> = {
-  or: 1, and: 2, not: 3,
-  '=': 4, '<>': 4, '<': 4, '<=': 4, '>': 4, '>=': 4, isNull: 4, inList: 4, stringMatch: 4,
-  '+': 5, '-': 5, concat: 5, '*': 6, '/': 6, '%': 6, negate: 7,
+  or: 1,
+  and: 2,
+  not: 3,
+  '=': 4,
+  '<>': 4,
+  '<': 4,
+  '<=': 4,
+  '>': 4,
+  '>=': 4,
+  isNull: 4,
+  inList: 4,
+  stringMatch: 4,
+  '+': 5,
+  '-': 5,
+  concat: 5,
+  '*': 6,
+  '/': 6,
+  '%': 6,
+  negate: 7,
 };
 const ATOM = 8;
 
@@ -85,11 +101,20 @@ export abstract class SqlRenderer implements Dialect {
     };
   }
 
+  renderTableNames(): RenderedSql {
+    return {
+      sql: "SELECT table_name AS name FROM information_schema.tables WHERE table_schema = current_schema AND table_type = 'BASE TABLE'",
+      parameters: [],
+    };
+  }
+
   renderInsert(statement: InsertStatement): RenderedSql {
     const { table, columns, rows } = statement;
     const target = `${this.dialectLabel()} INSERT into ${table.name}`;
     if (columns.length === 0 || rows.length === 0) {
-      throw new DtdeTranslationError(`${target} needs at least one column and one row; skip the statement when there is nothing to insert.`);
+      throw new DtdeTranslationError(
+        `${target} needs at least one column and one row; skip the statement when there is nothing to insert.`,
+      );
     }
     if (rows.length > this.maxRowsPerInsert) {
       throw new DtdeTranslationError(
@@ -106,14 +131,18 @@ export abstract class SqlRenderer implements Dialect {
     const state = new RenderState();
     const values = rows.map((row, index) => {
       if (row.length !== columns.length) {
-        throw new DtdeTranslationError(`${target}: row ${index} has ${row.length} values for ${columns.length} columns; give one value per column.`);
+        throw new DtdeTranslationError(
+          `${target}: row ${index} has ${row.length} values for ${columns.length} columns; give one value per column.`,
+        );
       }
       return `(${row.map((value) => this.renderExpression(value, state)).join(', ')})`;
     });
     const columnList = columns.map((c) => this.quoteIdentifier(c)).join(', ');
     const returning = statement.returning ?? [];
     if (returning.length > 0 && rows.length !== 1) {
-      throw new DtdeTranslationError(`${target} returns generated columns, so it must insert exactly one row; engines do not keep the order of returned rows.`);
+      throw new DtdeTranslationError(
+        `${target} returns generated columns, so it must insert exactly one row; engines do not keep the order of returned rows.`,
+      );
     }
     return { sql: this.insertText(this.quoteTable(table), columnList, values, returning), parameters: state.parameters };
   }
@@ -131,13 +160,19 @@ export abstract class SqlRenderer implements Dialect {
     const state = new RenderState();
     const assignments = statement.set.map((a) => `${this.quoteIdentifier(a.column)} = ${this.renderExpression(a.value, state)}`);
     const where = statement.where === null ? null : this.renderExpression(statement.where, state);
-    return { sql: this.updateText(this.quoteTable(statement.table), this.quoteIdentifier(statement.alias), assignments, where), parameters: state.parameters };
+    return {
+      sql: this.updateText(this.quoteTable(statement.table), this.quoteIdentifier(statement.alias), assignments, where),
+      parameters: state.parameters,
+    };
   }
 
   renderDelete(statement: DeleteStatement): RenderedSql {
     const state = new RenderState();
     const where = statement.where === null ? null : this.renderExpression(statement.where, state);
-    return { sql: this.deleteText(this.quoteTable(statement.table), this.quoteIdentifier(statement.alias), where), parameters: state.parameters };
+    return {
+      sql: this.deleteText(this.quoteTable(statement.table), this.quoteIdentifier(statement.alias), where),
+      parameters: state.parameters,
+    };
   }
 
   /** `UPDATE t AS a SET … WHERE …` (SQLite, PostgreSQL); SQL Server overrides it. */
@@ -186,8 +221,7 @@ export abstract class SqlRenderer implements Dialect {
         return n.op === 'not' ? `NOT ${operand}` : `-${operand}`;
       },
       isNull: (n) => `${this.operand(n.operand, state)} IS ${n.negated ? 'NOT ' : ''}NULL`,
-      inList: (n) =>
-        `${this.operand(n.operand, state)} ${n.negated ? 'NOT IN' : 'IN'} (${n.values.map(r).join(', ')})`,
+      inList: (n) => `${this.operand(n.operand, state)} ${n.negated ? 'NOT IN' : 'IN'} (${n.values.map(r).join(', ')})`,
       stringMatch: (n) => this.renderStringMatch(n, this.operand(n.operand, state), state),
       function: (n) => this.renderFunction(n, n.args.map(r)),
       case: (n) =>

@@ -43,12 +43,14 @@ export async function bulkInsert(
     });
   }
   const perShard: Record<string, number> = {};
-  for (const target of shardTargets(entity, runtime.layout, { maxIdentifierLength: runtime.maxIdentifierLength })) perShard[target.shard.qualifiedId] = 0;
+  for (const target of shardTargets(entity, runtime.layout, { maxIdentifierLength: runtime.maxIdentifierLength }))
+    perShard[target.shard.qualifiedId] = 0;
   let rowsInserted = 0;
   let firstIndex = 0;
   const flush = async (batch: object[]): Promise<void> => {
     const changes: PendingChange[] = batch.map((object) => ({ kind: 'add', entity, object }));
     validateChanges(changes, `bulkInsert(${entity.name}), rows ${firstIndex}-${firstIndex + batch.length - 1}`);
+    await runtime.ensureShards?.(entity, batch);
     const plan = planChanges(changes, runtime);
     await session.run(plan.statements, options.signal);
     session.onCommit(() => plan.afterCommit.forEach((apply) => apply()));

@@ -8,6 +8,16 @@ import { type SqlExpr, sql } from '../sql/sql-ast.js';
 import type { PendingChange } from './pending-change.js';
 import type { WriteRuntime, WriteStatement } from './write-runtime.js';
 
+export interface PlanOptions {
+  /**
+   * Temporal entities keep history: an update closes the current version (validTo = the save's
+   * instant) and inserts the next one from that instant; a remove closes the current version.
+   */
+  readonly versioning?: boolean;
+  /** The save's instant (default: the runtime's clock, read once). */
+  readonly at?: Date;
+}
+
 /** Rows per INSERT statement at most: fuller statements stop paying off in parse and bind time. */
 const PREFERRED_ROWS_PER_INSERT = 200;
 
@@ -29,8 +39,10 @@ export interface PlannedChanges {
  * Throws `DtdeRoutingError` for a value that routes to no shard or to a read-only one, and
  * `DtdeInvalidOperationError` for a changed key, before anything is sent.
  */
-export function planChanges(changes: readonly PendingChange[], runtime: WriteRuntime): PlannedChanges {
+export function planChanges(changes: readonly PendingChange[], runtime: WriteRuntime, options: PlanOptions = {}): PlannedChanges {
   const statements: WriteStatement[] = [];
+  // One instant for the whole save: a closed version ends exactly where its successor starts.
+  const now = options.versioning ? (options.at ?? runtime.now()) : null;
   const afterCommit: (() => void)[] = [];
   const inserts = new Map<ShardTarget, { entity: EntityModel; rows: Record<string, unknown>[] }>();
   const { dialect } = runtime.provider;
@@ -56,17 +68,82 @@ export function planChanges(changes: readonly PendingChange[], runtime: WriteRun
     batch.rows.push(row);
   };
 
+  /**
+   * Closes the stored version (its validTo becomes `now`, matched by key, token and an open
+   * validTo) and, for an update, inserts the next version from `now`, in whatever shard its
+   * validFrom routes to. Both belong to this save, so they commit together.
+   */
+  const planNewVersion = (
+    change: PendingChange,
+    temporal: NonNullable<EntityModel['temporal']>,
+    now: Date,
+    token: PropertyModel | undefined,
+  ): void => {
+    const { entity } = change;
+    const object = change.object as Record<string, unknown>;
+    const from = storedValues(change);
+    refuseKeyChange(entity, from, object);
+    const start = from[temporal.validFrom];
+    if (!(start instanceof Date) || now.getTime() <= start.getTime()) {
+      throw new DtdeInvalidOperationError(
+        `Cannot version ${entity.name} (${entity.key.filter((k) => k !== temporal.validFrom).map((k) => `${k} = ${show(from[k])}`).join(', ')}): ` +
+          `the save's instant ${now.toISOString()} is not after the current version's ${temporal.validFrom} ${start instanceof Date ? start.toISOString() : show(start)}. ` +
+          'A new version must start after the one it closes; check the clock, or save without versioning.',
+        { operation: 'saveChangesWithVersioning' },
+      );
+    }
+    const target = targetOf(entity, { ...object, ...from }, runtime, change.kind);
+    const validTo = entity.propertyByName.get(temporal.validTo)!;
+    const open = sql.isNull(sql.column('e', validTo.column));
+    const set = [{ column: validTo.column, value: param(validTo, now) }];
+    if (token) set.push({ column: token.column, value: param(token, nextToken(token, from[token.name])) });
+    statements.push({
+      target,
+      rendered: dialect.renderUpdate({ kind: 'update', table: target.table, alias: 'e', set, where: sql.and(rowMatch(entity, from, token), open) }),
+      expect: { entity: entity.name, key: keyOf(entity, from), token: token !== undefined, operation: change.kind === 'remove' ? 'remove' : 'update' },
+    });
+    if (change.kind === 'remove') {
+      afterCommit.push(() => {
+        object[temporal.validTo] = now;
+        forgetStoredState(object);
+      });
+      return;
+    }
+    const row: Record<string, unknown> = { ...object, [temporal.validFrom]: now, [temporal.validTo]: null };
+    if (token) row[token.name] = initialToken(token);
+    insert(entity, targetOf(entity, row, runtime, 'update'), row, object);
+    afterCommit.push(() => {
+      object[temporal.validFrom] = now;
+      object[temporal.validTo] = null;
+      if (token) object[token.name] = row[token.name];
+      rememberStoredState(object, entity);
+    });
+  };
+
   for (const change of changes) {
     const { entity } = change;
     const object = change.object as Record<string, unknown>;
     const token = entity.properties.find((p) => p.concurrencyToken);
+    const temporal = now !== null ? entity.temporal : null;
+    if (temporal !== null && now !== null && change.kind !== 'add') {
+      planNewVersion(change, temporal, now, token);
+      continue;
+    }
     switch (change.kind) {
       case 'add': {
         const row = { ...object };
+        if (temporal !== null && now !== null) {
+          row[temporal.validFrom] ??= now;
+          row[temporal.validTo] ??= null;
+        }
         if (token && (row[token.name] === undefined || row[token.name] === null)) row[token.name] = initialToken(token);
         insert(entity, targetOf(entity, row, runtime, 'add'), row, object);
         afterCommit.push(() => {
           if (token) object[token.name] = row[token.name];
+          if (temporal !== null) {
+            object[temporal.validFrom] = row[temporal.validFrom];
+            object[temporal.validTo] = row[temporal.validTo];
+          }
           rememberStoredState(object, entity);
         });
         break;

@@ -38,7 +38,9 @@ export function planSetWrite(
     return op.predicate;
   });
   const assignments = set === null ? null : assignmentsOf(entity, set);
-  const where = predicates.map((p) => translateWhere(p, { model: entity, alias: ALIAS })).reduce<SqlExpr | null>((a, b) => (a === null ? b : sql.and(a, b)), null);
+  const where = predicates
+    .map((p) => translateWhere(p, { model: entity, alias: ALIAS }))
+    .reduce<SqlExpr | null>((a, b) => (a === null ? b : sql.and(a, b)), null);
 
   const targets = shardTargets(entity, runtime.layout, { maxIdentifierLength: runtime.maxIdentifierLength });
   const shards = resolveShards(entity, runtime.layout, predicates).shards;
@@ -87,11 +89,15 @@ function assignmentsOf(entity: EntityModel, set: BoundLambda): Assignment[] {
       );
     }
     if (property.generated) {
-      throw new DtdeTranslationError(`executeUpdate() cannot set ${entity.name}.${name}: the database generates it.`, { lambdaSource: set.lambda.source });
+      throw new DtdeTranslationError(`executeUpdate() cannot set ${entity.name}.${name}: the database generates it.`, {
+        lambdaSource: set.lambda.source,
+      });
     }
     const translated = translateExpression(value, { model: entity, alias: ALIAS, params: set.params, lambdaSource: set.lambda.source });
     if (translated.known !== undefined && translated.known.value === null && !property.nullable) {
-      throw new DtdeTranslationError(`executeUpdate() cannot set ${entity.name}.${name} to null: the property is not nullable.`, { lambdaSource: set.lambda.source });
+      throw new DtdeTranslationError(`executeUpdate() cannot set ${entity.name}.${name} to null: the property is not nullable.`, {
+        lambdaSource: set.lambda.source,
+      });
     }
     // A value known at plan time is bound with the column's own type, as inserts bind it.
     const valueSql = translated.sql.kind === 'param' ? { ...translated.sql, type: property.type } : translated.sql;

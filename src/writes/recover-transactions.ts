@@ -106,7 +106,8 @@ function connectionOf(runtime: WriteRuntime, databaseId: string): ConnectionRef 
   if (provider.databaseId(runtime.coordinator) === databaseId) return runtime.coordinator;
   if (provider.databaseId(null) === databaseId) return null;
   for (const shards of layout.groups.values()) {
-    for (const shard of shards) if (shard.connection !== null && provider.databaseId(shard.connection) === databaseId) return shard.connection;
+    for (const shard of shards)
+      if (shard.connection !== null && provider.databaseId(shard.connection) === databaseId) return shard.connection;
   }
   throw new Error(
     `A decided save in the coordinator's log wrote database '${databaseId}', which this context's shard layout no longer names. ` +

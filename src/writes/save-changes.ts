@@ -24,10 +24,14 @@ export interface SaveResult {
 export async function saveChanges(
   runtime: WriteRuntime,
   changes: readonly PendingChange[],
-  options: { readonly signal?: AbortSignal; readonly session?: WriteSession; readonly operation?: string } = {},
+  options: { readonly signal?: AbortSignal; readonly session?: WriteSession; readonly operation?: string; readonly versioning?: boolean } = {},
 ): Promise<SaveResult> {
-  validateChanges(changes, options.operation ?? 'saveChanges');
-  const plan = planChanges(changes, runtime);
+  await ensureShards(runtime, changes);
+  const at = options.versioning ? runtime.now() : undefined;
+  // A versioned add may leave the validity columns to the save: check them as it will write them.
+  const checked = at === undefined ? changes : changes.map((c) => withValidityDefaults(c, at));
+  validateChanges(checked, options.operation ?? 'saveChanges');
+  const plan = planChanges(changes, runtime, { versioning: options.versioning, at });
   if (plan.statements.length === 0) return { rowCount: 0, decided: true };
   if (options.session) {
     await options.session.run(plan.statements, options.signal);
@@ -49,4 +53,24 @@ export async function saveChanges(
   }
   plan.afterCommit.forEach((apply) => apply());
   return { rowCount: plan.rowCount, decided: true };
+}
+
+function withValidityDefaults(change: PendingChange, at: Date): PendingChange {
+  const temporal = change.entity.temporal;
+  if (change.kind !== 'add' || temporal === null) return change;
+  const object = change.object as Record<string, unknown>;
+  return { ...change, object: { ...object, [temporal.validFrom]: object[temporal.validFrom] ?? at, [temporal.validTo]: object[temporal.validTo] ?? null } };
+}
+
+/** Date shards created on demand for the rows the changes write (adds, and updates that may move). */
+async function ensureShards(runtime: WriteRuntime, changes: readonly PendingChange[]): Promise<void> {
+  if (runtime.ensureShards === undefined) return;
+  const byEntity = new Map<PendingChange['entity'], object[]>();
+  for (const change of changes) {
+    if (change.kind === 'remove') continue;
+    const rows = byEntity.get(change.entity) ?? [];
+    rows.push(change.object);
+    byEntity.set(change.entity, rows);
+  }
+  for (const [entity, rows] of byEntity) await runtime.ensureShards(entity, rows);
 }

@@ -36,7 +36,12 @@ export interface TransactionRecord {
 export type LogState = 'decided' | 'complete';
 
 export function createMarkerTable(dialect: Dialect): RenderedSql {
-  return dialect.renderCreateTable({ kind: 'createTable', table: MARKER_TABLE, columns: [column('tx_id', TX_ID), column('created_at', AT)], primaryKey: ['tx_id'] });
+  return dialect.renderCreateTable({
+    kind: 'createTable',
+    table: MARKER_TABLE,
+    columns: [column('tx_id', TX_ID), column('created_at', AT)],
+    primaryKey: ['tx_id'],
+  });
 }
 
 export function createLogTable(dialect: Dialect): RenderedSql {
@@ -49,12 +54,20 @@ export function createLogTable(dialect: Dialect): RenderedSql {
 }
 
 export function insertMarker(dialect: Dialect, txId: string, at: Date): RenderedSql {
-  return dialect.renderInsert({ kind: 'insert', table: MARKER_TABLE, columns: ['tx_id', 'created_at'], rows: [[sql.param(txId, TX_ID), sql.param(at, AT)]] });
+  return dialect.renderInsert({
+    kind: 'insert',
+    table: MARKER_TABLE,
+    columns: ['tx_id', 'created_at'],
+    rows: [[sql.param(txId, TX_ID), sql.param(at, AT)]],
+  });
 }
 
 export function selectMarker(dialect: Dialect, txId: string): RenderedSql {
   return dialect.renderSelect(
-    selectStatement({ table: MARKER_TABLE, alias: 'm' }, { columns: [{ expr: sql.column('m', 'tx_id'), alias: 'tx_id' }], where: idIs('m', txId) }),
+    selectStatement(
+      { table: MARKER_TABLE, alias: 'm' },
+      { columns: [{ expr: sql.column('m', 'tx_id'), alias: 'tx_id' }], where: idIs('m', txId) },
+    ),
   );
 }
 
@@ -82,14 +95,23 @@ export function selectLogEntries(dialect: Dialect, state: LogState): RenderedSql
           { expr: sql.column('l', 'record'), alias: 'record' },
         ],
         where: sql.binary('=', sql.column('l', 'state'), sql.param(state, STATE)),
-        orderBy: [{ expr: sql.column('l', 'created_at'), descending: false }, { expr: sql.column('l', 'tx_id'), descending: false }],
+        orderBy: [
+          { expr: sql.column('l', 'created_at'), descending: false },
+          { expr: sql.column('l', 'tx_id'), descending: false },
+        ],
       },
     ),
   );
 }
 
 export function completeLogEntry(dialect: Dialect, txId: string): RenderedSql {
-  return dialect.renderUpdate({ kind: 'update', table: LOG_TABLE, alias: 'l', set: [{ column: 'state', value: sql.param('complete', STATE) }], where: idIs('l', txId) });
+  return dialect.renderUpdate({
+    kind: 'update',
+    table: LOG_TABLE,
+    alias: 'l',
+    set: [{ column: 'state', value: sql.param('complete', STATE) }],
+    where: idIs('l', txId),
+  });
 }
 
 export function deleteLogEntry(dialect: Dialect, txId: string): RenderedSql {
@@ -129,5 +151,8 @@ export function decodeRecord(text: string): TransactionRecord {
 
 /** A statement as the log keeps it (name, value, type of each parameter). */
 export function redoStatement(rendered: RenderedSql): RenderedSql {
-  return { sql: rendered.sql, parameters: rendered.parameters.map((p): BoundParameter => ({ name: p.name, value: p.value, sqlType: p.sqlType })) };
+  return {
+    sql: rendered.sql,
+    parameters: rendered.parameters.map((p): BoundParameter => ({ name: p.name, value: p.value, sqlType: p.sqlType })),
+  };
 }

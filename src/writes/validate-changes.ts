@@ -12,14 +12,24 @@ export function validateChanges(changes: readonly PendingChange[], operation: st
   changes.forEach((change, index) => {
     const object = change.object as Record<string, unknown>;
     if (typeof change.object !== 'object' || change.object === null) {
-      problems.push({ index, change, property: '', message: `is ${change.object === null ? 'null' : typeof change.object}, not an object` });
+      problems.push({
+        index,
+        change,
+        property: '',
+        message: `is ${change.object === null ? 'null' : typeof change.object}, not an object`,
+      });
       return;
     }
     if (change.kind === 'remove') {
       const values = change.from ?? object;
       for (const key of change.entity.key) {
         if (values[key] === undefined || values[key] === null) {
-          problems.push({ index, change, property: key, message: `key property '${key}' is ${values[key] === null ? 'null' : 'missing'}; a removed entity needs its key` });
+          problems.push({
+            index,
+            change,
+            property: key,
+            message: `key property '${key}' is ${values[key] === null ? 'null' : 'missing'}; a removed entity needs its key`,
+          });
         }
       }
       return;

@@ -1,4 +1,4 @@
-import type { ConnectionRef, Model, ShardLayout, ShardTarget } from '../metadata/model.js';
+import type { ConnectionRef, EntityModel, Model, ShardLayout, ShardTarget } from '../metadata/model.js';
 import type { DriverRow } from '../providers/database-driver.js';
 import type { DtdeProvider } from '../providers/provider.js';
 import type { RenderedSql } from '../sql/dialect.js';
@@ -13,6 +13,8 @@ export interface WriteRuntime {
   readonly coordinator: ConnectionRef | null;
   /** The instant a save stamps (markers, log entries, temporal versions); `new Date()` unless injected. */
   readonly now: () => Date;
+  /** Creates the date shards (`autoCreate()`) these rows of `entity` need before they are routed. */
+  readonly ensureShards?: (entity: EntityModel, rows: readonly object[]) => Promise<void>;
 }
 
 /** What an UPDATE or DELETE of one entity must find: exactly one row, or the save fails. */

@@ -5,7 +5,14 @@ import type { ConnectionRef } from '../metadata/model.js';
 import type { DriverRow, DriverTransaction } from '../providers/database-driver.js';
 import type { RenderedSql } from '../sql/dialect.js';
 import { applyRedo, finishLogEntry } from './recover-transactions.js';
-import { createLogTable, createMarkerTable, insertLogEntry, insertMarker, redoStatement, type TransactionRecord } from './transaction-log.js';
+import {
+  createLogTable,
+  createMarkerTable,
+  insertLogEntry,
+  insertMarker,
+  redoStatement,
+  type TransactionRecord,
+} from './transaction-log.js';
 import { publishTransactionStep } from './transaction-steps.js';
 import type { WriteRuntime, WriteStatement } from './write-runtime.js';
 
@@ -185,7 +192,13 @@ export class WriteSession {
       );
     }
     publishTransactionStep({ transactionId, step: 'decided' });
-    if (inCoordinator) publishTransactionStep({ transactionId, step: 'committed', participant: participants.indexOf(inCoordinator), shardIds: [...inCoordinator.shardIds] });
+    if (inCoordinator)
+      publishTransactionStep({
+        transactionId,
+        step: 'committed',
+        participant: participants.indexOf(inCoordinator),
+        shardIds: [...inCoordinator.shardIds],
+      });
 
     // 3. Commit the others. From here the save is decided: a failed commit is redone, never undone.
     const outcomes = new Map<Participant, CommitOutcome>();

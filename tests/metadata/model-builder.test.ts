@@ -108,7 +108,7 @@ describe('ModelBuilder', () => {
 
   it('records temporal validity', () => {
     const model = build(Price, (e) => {
-      e.key((p) => p.id);
+      e.key((p) => [p.id, p.validFrom]);
       e.property((p) => p.id).uuid();
       e.property((p) => p.amount).decimal(10, 2);
       e.property((p) => p.validFrom).dateTime();
@@ -261,7 +261,7 @@ describe('EntityTypeBuilder configuration errors', () => {
   describe('temporal validity', () => {
     const price = (configure: (e: EntityTypeBuilder<Price>) => void) => () =>
       build(Price, (e) => {
-        e.key((p) => p.id);
+        e.key((p) => [p.id, p.validFrom]);
         e.property((p) => p.id).uuid();
         configure(e);
       });
@@ -282,7 +282,7 @@ describe('EntityTypeBuilder configuration errors', () => {
 
     it('needs configured dateTime columns, a required validFrom and two different properties', () => {
       expect(configError(price((e) => e.hasTemporalValidity((p) => p.validFrom, (p) => p.validTo))).message).toBe(
-        "Price.hasTemporalValidity: property 'validFrom' is not configured; add e.property(x => x.validFrom) with its column type in onModelCreating.",
+        "Price.key: property 'validFrom' is not configured; add e.property(x => x.validFrom) with its column type in onModelCreating.",
       );
       expect(
         configError(price((e) => {
@@ -297,9 +297,23 @@ describe('EntityTypeBuilder configuration errors', () => {
           e.property((p) => p.validTo).dateTime().nullable();
           e.hasTemporalValidity((p) => p.validFrom, (p) => p.validTo);
         })).message,
-      ).toBe("Price.hasTemporalValidity: validFrom 'validFrom' is nullable; every version has a start, remove nullable().");
+      ).toBe("Price.key: key property 'validFrom' is nullable; a primary key column must be required, remove nullable().");
       expect(configError(price((e) => e.hasTemporalValidity((p) => p.validFrom, (p) => p.validFrom))).message).toBe(
         "Price.hasTemporalValidity: validFrom and validTo are both 'validFrom'; they must be two different properties.",
+      );
+    });
+
+    it('needs a key that tells versions apart: the entity key plus validFrom', () => {
+      const versionless = () =>
+        build(Price, (e) => {
+          e.key((p) => p.id);
+          e.property((p) => p.id).uuid();
+          e.property((p) => p.validFrom).dateTime();
+          e.property((p) => p.validTo).dateTime().nullable();
+          e.hasTemporalValidity((p) => p.validFrom, (p) => p.validTo);
+        });
+      expect(configError(versionless).message).toBe(
+        "Price.key: a temporal entity keeps every version as its own row, so its key must include validFrom 'validFrom'; declare e.key(x => [x.id, x.validFrom]).",
       );
     });
   });

@@ -59,6 +59,18 @@ export class Price {
   validTo!: Date | null;
 }
 
+/**
+ * A temporal entity: every version of a contract is a row, keyed by id and validFrom, date-sharded
+ * by validFrom into quarters; `configureShop` leaves it out.
+ */
+export class Contract {
+  id!: number;
+  customerId!: number;
+  rate!: number;
+  validFrom!: Date;
+  validTo!: Date | null;
+}
+
 /** An unsharded entity with a concurrency token, for optimistic concurrency; `configureShop` leaves it out. */
 export class Account {
   id!: number;
@@ -96,24 +108,34 @@ export function configureCustomer(e: EntityTypeBuilder<Customer>): void {
   e.property((c) => c.id).int();
   e.property((c) => c.region).string(8);
   e.property((c) => c.name).string(200);
-  e.property((c) => c.email).string(200).nullable();
+  e.property((c) => c.email)
+    .string(200)
+    .nullable();
   e.property((c) => c.createdAt).dateTime();
   e.property((c) => c.vip).boolean();
   e.property((c) => c.score).int();
-  e.property((c) => c.rating).int().nullable();
+  e.property((c) => c.rating)
+    .int()
+    .nullable();
   e.shardBy((c) => c.region).withStorageMode('tables');
 }
 
 export function configureOrder(e: EntityTypeBuilder<Order>, options: OrderOptions = {}): void {
   e.toTable('Orders');
   e.key((o) => o.id);
-  e.property((o) => o.id).int().generated(options.generatedIds ?? false);
+  e.property((o) => o.id)
+    .int()
+    .generated(options.generatedIds ?? false);
   e.property((o) => o.customerId).int();
   e.property((o) => o.orderDate).dateTime();
   e.property((o) => o.total).decimal(12, 2);
   e.property((o) => o.status).string(16);
-  e.property((o) => o.note).string(100).nullable();
-  e.shardByDate((o) => o.orderDate, 'year').withStorageMode(options.storage ?? 'tables').useShardGroup('years');
+  e.property((o) => o.note)
+    .string(100)
+    .nullable();
+  e.shardByDate((o) => o.orderDate, 'year')
+    .withStorageMode(options.storage ?? 'tables')
+    .useShardGroup('years');
 }
 
 export function configureEvent(e: EntityTypeBuilder<Event>): void {
@@ -133,7 +155,21 @@ export function configureProduct(e: EntityTypeBuilder<Product>): void {
   e.property((p) => p.id).int();
   e.property((p) => p.name).string(100);
   e.property((p) => p.price).decimal(10, 2);
-  e.property((p) => p.category).string(20).nullable();
+  e.property((p) => p.category)
+    .string(20)
+    .nullable();
+}
+
+export function configureContract(e: EntityTypeBuilder<Contract>, options: { storage?: 'tables' | 'databases' } = {}): void {
+  e.toTable('Contracts');
+  e.key((c) => [c.id, c.validFrom]);
+  e.property((c) => c.id).int();
+  e.property((c) => c.customerId).int();
+  e.property((c) => c.rate).decimal(9, 4);
+  e.property((c) => c.validFrom).dateTime();
+  e.property((c) => c.validTo).dateTime().nullable();
+  e.hasTemporalValidity((c) => c.validFrom, (c) => c.validTo);
+  e.shardByDate((c) => c.validFrom, 'quarter').withStorageMode(options.storage ?? 'tables').useShardGroup('quarters');
 }
 
 export function configureAccount(e: EntityTypeBuilder<Account>): void {
@@ -142,7 +178,10 @@ export function configureAccount(e: EntityTypeBuilder<Account>): void {
   e.property((a) => a.id).int();
   e.property((a) => a.owner).string(40);
   e.property((a) => a.balance).int();
-  e.property((a) => a.version).int().nullable().concurrencyToken();
+  e.property((a) => a.version)
+    .int()
+    .nullable()
+    .concurrencyToken();
 }
 
 export function configureArchive(e: EntityTypeBuilder<Archive>, options: ArchiveOptions = {}): void {

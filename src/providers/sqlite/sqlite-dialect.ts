@@ -67,7 +67,8 @@ export class SqliteDialect extends SqlRenderer {
     let sql = `SELECT ${statement.distinct ? 'DISTINCT ' : ''}${this.selectBody(statement, state, [])}`;
     if (statement.limit !== null || statement.offset !== null) {
       // SQLite has no OFFSET without LIMIT; LIMIT -1 means "no limit".
-      const limit = statement.limit === null ? '-1' : this.placeholder({ kind: 'param', value: statement.limit, type: { kind: 'bigint' } }, state);
+      const limit =
+        statement.limit === null ? '-1' : this.placeholder({ kind: 'param', value: statement.limit, type: { kind: 'bigint' } }, state);
       sql += ` LIMIT ${limit}`;
       if (statement.offset !== null) {
         sql += ` OFFSET ${this.placeholder({ kind: 'param', value: statement.offset, type: { kind: 'bigint' } }, state)}`;
@@ -99,6 +100,10 @@ export class SqliteDialect extends SqlRenderer {
   }
 
   /** SQLite has no information_schema: `pragma_table_info(table, schema)` lists the columns. */
+  override renderTableNames(): RenderedSql {
+    return { sql: `SELECT "name" FROM sqlite_master WHERE "type" = 'table'`, parameters: [] };
+  }
+
   override renderTableColumns(table: TableName): RenderedSql {
     const state = new RenderState();
     const args = [table.name, ...(table.schema === undefined ? [] : [table.schema])].map((value) =>
