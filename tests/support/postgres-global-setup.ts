@@ -27,7 +27,12 @@ declare module 'vitest' {
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
   const problems: string[] = [];
   const main = process.env.DTDE_PG_URL ?? DEFAULT_PG_URL;
-  await check(main, 'main', problems, 'start it (.ci/run does: pg_ctlcluster --skip-systemctl-redirect <version> main start) or set DTDE_PG_URL');
+  await check(
+    main,
+    'main',
+    problems,
+    'start it (.ci/run does: pg_ctlcluster --skip-systemctl-redirect <version> main start) or set DTDE_PG_URL',
+  );
 
   let second = process.env.DTDE_PG2_URL;
   let instance: PrivateInstance | undefined;
@@ -36,7 +41,9 @@ export default async function setup(project: TestProject): Promise<() => Promise
       instance = await startPrivateInstance();
       second = instance.url;
     } catch (error) {
-      problems.push(`could not start a second PostgreSQL instance for the run: ${(error as Error).message}; set DTDE_PG2_URL to a second server`);
+      problems.push(
+        `could not start a second PostgreSQL instance for the run: ${(error as Error).message}; set DTDE_PG2_URL to a second server`,
+      );
       second = 'postgres://postgres@127.0.0.1:1/postgres';
     }
   } else {

@@ -73,7 +73,9 @@ export async function dropDatabases(url: string, names: readonly string[]): Prom
  */
 export async function dropAbandonedTestDatabases(url: string): Promise<string[]> {
   return withClient(url, async (client) => {
-    const { rows } = await client.query<{ datname: string }>('SELECT datname FROM pg_database WHERE datname LIKE $1', [`${TEST_DATABASE_PREFIX}%`]);
+    const { rows } = await client.query<{ datname: string }>('SELECT datname FROM pg_database WHERE datname LIKE $1', [
+      `${TEST_DATABASE_PREFIX}%`,
+    ]);
     const dropped: string[] = [];
     for (const { datname } of rows) {
       const pid = Number(/^dtde_t(\d+)_/.exec(datname)?.[1]);

@@ -128,7 +128,10 @@ export class PostgresDialect extends SqlRenderer {
     }
     const create = `CREATE TABLE IF NOT EXISTS ${this.quoteTable(statement.table)} (${columns.join(', ')})`;
     const schema = statement.table.schema;
-    return { sql: schema === undefined ? create : `CREATE SCHEMA IF NOT EXISTS ${this.quoteIdentifier(schema)}; ${create}`, parameters: [] };
+    return {
+      sql: schema === undefined ? create : `CREATE SCHEMA IF NOT EXISTS ${this.quoteIdentifier(schema)}; ${create}`,
+      parameters: [],
+    };
   }
 
   renderDropTable(statement: DropTableStatement): RenderedSql {
@@ -384,7 +387,9 @@ function isFlagCase(n: CaseExpr): boolean {
 }
 
 function isAtom(e: SqlExpr): boolean {
-  return e.kind === 'column' || e.kind === 'param' || e.kind === 'literal' || e.kind === 'function' || e.kind === 'case' || e.kind === 'coalesce';
+  return (
+    e.kind === 'column' || e.kind === 'param' || e.kind === 'literal' || e.kind === 'function' || e.kind === 'case' || e.kind === 'coalesce'
+  );
 }
 
 /** `YYYY-MM-DDTHH:MM:SS.sssZ`, refusing dates PostgreSQL would read differently (outside years 1–9999). */

@@ -80,11 +80,14 @@ export class PostgresDriver implements DatabaseDriver {
       safeIntegers: options.safeIntegers ?? false,
       signal: options.signal,
       cancelWaitMs: this.options.connectTimeoutMs,
-      acquire: (signal) => database.acquire(signal),
+      acquire: (signal) => {
+        // Known to the database from its first next() on, so closing the driver can end it.
+        database.streams.add(stream);
+        return database.acquire(signal);
+      },
       error: (error, text) => database.error(error, text),
       onEnd: (ended) => database.streams.delete(ended),
     });
-    database.streams.add(stream);
     return stream;
   }
 
@@ -249,7 +252,11 @@ export class PostgresDriver implements DatabaseDriver {
   }
 
   /** Runs `fn` on a one-off connection to the server's maintenance database, then closes it. */
-  private async maintenance<T>(endpoint: PostgresEndpoint, signal: AbortSignal | undefined, fn: (client: pg.Client) => Promise<T>): Promise<T> {
+  private async maintenance<T>(
+    endpoint: PostgresEndpoint,
+    signal: AbortSignal | undefined,
+    fn: (client: pg.Client) => Promise<T>,
+  ): Promise<T> {
     signal?.throwIfAborted();
     const client = new pg.Client({ ...clientConfig(endpoint, this.options), database: this.options.maintenanceDatabase });
     client.on('error', () => undefined);

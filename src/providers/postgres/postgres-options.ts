@@ -175,7 +175,11 @@ export function resolvePostgresConnection(connection: ConnectionRef | null, base
   const result = postgresConnectionSchema.safeParse(connection);
   if (!result.success) {
     throw new DtdeConfigurationError(
-      `Invalid PostgreSQL shard connection (keys ${Object.keys(connection).map((k) => `'${k}'`).join(', ') || 'none'}): ` +
+      `Invalid PostgreSQL shard connection (keys ${
+        Object.keys(connection)
+          .map((k) => `'${k}'`)
+          .join(', ') || 'none'
+      }): ` +
         `${z.prettifyError(result.error)}. A PostgreSQL shard names its database: addShard('EU', { database: 'shop_eu' }), ` +
         `or another server: { url: 'postgres://host:5432/shop_eu' } or { host, port, database, user, password }.`,
       { path: 'shard connection' },
@@ -199,7 +203,11 @@ type EndpointInput = z.output<typeof postgresConnectionSchema>;
 function resolveEndpoint(input: EndpointInput, base: PostgresEndpoint | null, what: string): PostgresEndpoint {
   const fromUrl = input.url === undefined ? {} : parsePostgresUrl(input.url, what);
   const pick = <K extends keyof PostgresEndpoint>(key: K, own: PostgresEndpoint[K] | undefined): PostgresEndpoint[K] | undefined =>
-    own !== undefined ? own : (fromUrl as Partial<PostgresEndpoint>)[key] !== undefined ? (fromUrl as Partial<PostgresEndpoint>)[key] : base?.[key];
+    own !== undefined
+      ? own
+      : (fromUrl as Partial<PostgresEndpoint>)[key] !== undefined
+        ? (fromUrl as Partial<PostgresEndpoint>)[key]
+        : base?.[key];
   const database = pick('database', input.database);
   if (database === undefined) {
     throw new DtdeConfigurationError(
@@ -220,11 +228,16 @@ function resolveEndpoint(input: EndpointInput, base: PostgresEndpoint | null, wh
   });
 }
 
+const NO_HOST = 'dtde-no-host.invalid';
+
 /** The parts of a `postgres://` URL. Errors show the URL with its credentials replaced by `***`. */
 export function parsePostgresUrl(text: string, what = 'url'): Partial<PostgresEndpoint> {
   let url: URL;
+  // libpq allows an empty host (`postgres://user@/db?host=/socket/dir`); WHATWG URLs do not.
+  const emptyHost = /^[a-z][a-z0-9+.-]*:\/\/(?:[^@/?#]*@)?(?=[/?#]|$)/i.exec(text);
+  const hostless = emptyHost === null ? text : `${emptyHost[0]}${NO_HOST}${text.slice(emptyHost[0].length)}`;
   try {
-    url = new URL(text);
+    url = new URL(hostless);
   } catch {
     throw urlError(text, what, 'it is not a URL');
   }
@@ -233,7 +246,7 @@ export function parsePostgresUrl(text: string, what = 'url'): Partial<PostgresEn
   }
   const parts: { -readonly [K in keyof PostgresEndpoint]?: PostgresEndpoint[K] } = {};
   const decode = (s: string) => decodeURIComponent(s);
-  if (url.hostname !== '') parts.host = decode(url.hostname).replace(/^\[(.*)\]$/, '$1');
+  if (url.hostname !== '' && url.hostname !== NO_HOST) parts.host = decode(url.hostname).replace(/^\[(.*)\]$/, '$1');
   if (url.port !== '') parts.port = Number(url.port);
   const database = decode(url.pathname.replace(/^\//, ''));
   if (database !== '') parts.database = database;
@@ -246,7 +259,8 @@ export function parsePostgresUrl(text: string, what = 'url'): Partial<PostgresEn
         break;
       case 'port':
         parts.port = Number(value);
-        if (!Number.isInteger(parts.port) || parts.port < 1 || parts.port > 65535) throw urlError(text, what, `port '${value}' is not a port number`);
+        if (!Number.isInteger(parts.port) || parts.port < 1 || parts.port > 65535)
+          throw urlError(text, what, `port '${value}' is not a port number`);
         break;
       case 'user':
         parts.user = value;

@@ -114,8 +114,11 @@ export class PostgresRowStream implements AsyncIterableIterator<DriverRow> {
         const outcome = await settleWithin(reading, this.source.cancelWaitMs);
         await cancelled;
         if (outcome === 'timeout') healthy = false;
-        // A failed fetch ended the portal; pg holds the next statement until the server is ready.
-        if (outcome === 'rejected') cursor = undefined;
+        if (outcome === 'rejected') {
+          // A failed fetch ended the portal: nothing to close, but wait until the server is ready again.
+          if (cursor !== undefined) healthy = (await settleWithin(readyAgain(cursor), this.source.cancelWaitMs)) === 'resolved';
+          cursor = undefined;
+        }
       }
       if (healthy && cursor !== undefined && !this.exhausted) {
         healthy = (await settleWithin(cursor.close(), this.source.cancelWaitMs)) === 'resolved';
@@ -183,7 +186,10 @@ export class PostgresRowStream implements AsyncIterableIterator<DriverRow> {
       this.reading = undefined;
       // After an abort the error is the cancellation echoing back; the failure is already set.
       if (!this.ended) {
-        this.cursor = undefined; // the error ended the portal: nothing to close
+        // The error ended the portal: nothing to close. Give the connection back once the server
+        // has answered the Sync that follows an error, so it is idle (not still `active`) by then.
+        if (this.cursor !== undefined && !connectionLost(error)) await settleWithin(readyAgain(this.cursor), this.source.cancelWaitMs);
+        this.cursor = undefined;
         await this.fail(this.source.error(error, this.source.sql));
       }
       return;
@@ -212,6 +218,18 @@ export class PostgresRowStream implements AsyncIterableIterator<DriverRow> {
   }
 }
 
+/** An error after which no ReadyForQuery will come: the session ended (FATAL) or the socket failed. */
+function connectionLost(error: unknown): boolean {
+  const { code, severity } = (error ?? {}) as { code?: unknown; severity?: unknown };
+  return severity === 'FATAL' || severity === 'PANIC' || typeof code !== 'string' || !/^[0-9A-Z]{5}$/.test(code);
+}
+
+/** Settles once pg-cursor has seen ReadyForQuery (its 'end' event): the connection is idle. */
+function readyAgain(cursor: Cursor<DriverRow>): Promise<void> {
+  if ((cursor as unknown as { state: string }).state === 'done') return Promise.resolve();
+  return new Promise<void>((resolve) => cursor.once('end', () => resolve()));
+}
+
 /** How `promise` settles within `ms`: resolved, rejected, or not yet (timeout). */
 async function settleWithin(promise: Promise<unknown>, ms: number): Promise<'resolved' | 'rejected' | 'timeout'> {
   let timer: ReturnType<typeof setTimeout> | undefined;
@@ -219,7 +237,13 @@ async function settleWithin(promise: Promise<unknown>, ms: number): Promise<'res
     timer = setTimeout(() => resolve('timeout'), ms);
   });
   try {
-    return await Promise.race([promise.then(() => 'resolved' as const, () => 'rejected' as const), timeout]);
+    return await Promise.race([
+      promise.then(
+        () => 'resolved' as const,
+        () => 'rejected' as const,
+      ),
+      timeout,
+    ]);
   } finally {
     clearTimeout(timer);
   }

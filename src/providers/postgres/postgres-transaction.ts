@@ -1,12 +1,5 @@
 import { DtdeDatabaseError } from '../../errors/dtde-database-error.js';
-import type {
-  DriverParameters,
-  DriverRow,
-  DriverTransaction,
-  ExecuteOptions,
-  ExecuteResult,
-  QueryOptions,
-} from '../database-driver.js';
+import type { DriverParameters, DriverRow, DriverTransaction, ExecuteOptions, ExecuteResult, QueryOptions } from '../database-driver.js';
 import type { PostgresDatabase, PostgresLease } from './postgres-database.js';
 import { runStatement } from './postgres-statement.js';
 import { PostgresRowStream } from './postgres-row-stream.js';

@@ -38,31 +38,47 @@ export function toPostgresDatabaseError(error: unknown, context: PostgresErrorCo
   const withSql = sql === undefined ? '' : ` SQL: ${sql}`;
 
   if (sqlState === '3D000') {
-    return make('missing', `PostgreSQL database ${database} does not exist (${detail}). Create it with ctx.ensureCreated() (driver.ensureDatabase), or fix the shard's connection.`);
+    return make(
+      'missing',
+      `PostgreSQL database ${database} does not exist (${detail}). Create it with ctx.ensureCreated() (driver.ensureDatabase), or fix the shard's connection.`,
+    );
   }
   if (sqlState?.startsWith('23')) {
     return make('constraint', `A constraint rejected a write to PostgreSQL database ${database}: ${detail}.`);
   }
   if (sqlState === '40001' || sqlState === '40P01' || sqlState === '55P03') {
-    return make('busy', `PostgreSQL database ${database} could not run the statement because of a concurrent transaction (${detail}, SQLSTATE ${sqlState}). Retry the transaction.${withSql}`);
+    return make(
+      'busy',
+      `PostgreSQL database ${database} could not run the statement because of a concurrent transaction (${detail}, SQLSTATE ${sqlState}). Retry the transaction.${withSql}`,
+    );
   }
   if (sqlState === '57014') {
-    const timeout = /statement timeout/i.test(detail) && context.statementTimeoutMs
-      ? ` after the statement timeout of ${context.statementTimeoutMs} ms; raise postgres({ statementTimeoutMs }) or narrow the query`
-      : '';
+    const timeout =
+      /statement timeout/i.test(detail) && context.statementTimeoutMs
+        ? ` after the statement timeout of ${context.statementTimeoutMs} ms; raise postgres({ statementTimeoutMs }) or narrow the query`
+        : '';
     return make('failed', `PostgreSQL cancelled a statement on ${database}${timeout} (${detail}).${withSql}`);
   }
   if (sqlState === '28P01' || sqlState === '28000') {
-    return make('failed', `PostgreSQL refused the login to ${database}: ${detail}. Check the user and password of the provider or the shard connection.`);
+    return make(
+      'failed',
+      `PostgreSQL refused the login to ${database}: ${detail}. Check the user and password of the provider or the shard connection.`,
+    );
   }
   if (sqlState === '42P01') {
-    return make('failed', `PostgreSQL error on ${database}: ${detail}. Create the tables with ctx.ensureCreated(), or fix the table mapping.${withSql}`);
+    return make(
+      'failed',
+      `PostgreSQL error on ${database}: ${detail}. Create the tables with ctx.ensureCreated(), or fix the table mapping.${withSql}`,
+    );
   }
   if (sqlState?.startsWith('57P') || sqlState?.startsWith('08')) {
     return make('failed', `The PostgreSQL server of ${database} ended the connection (${detail}, SQLSTATE ${sqlState}).${withSql}`);
   }
   if (code !== undefined && UNREACHABLE.has(code)) {
-    return make('failed', `Cannot reach the PostgreSQL server of ${database} (${code}): ${detail}. Check that the server runs and the host and port are right.`);
+    return make(
+      'failed',
+      `Cannot reach the PostgreSQL server of ${database} (${code}): ${detail}. Check that the server runs and the host and port are right.`,
+    );
   }
   if (/timeout exceeded when trying to connect/i.test(detail)) {
     return make(

@@ -99,7 +99,9 @@ const postgresProvider: E2eProvider = {
     const { main, second } = postgresServers();
     const own = freshDatabaseName('shop');
     // Years 2023 and 2025 and the events-b bucket pair on the second server, the rest on the main.
-    const years = new Map(YEARS.map((year, i) => [year, { server: i % 2 === 0 ? second : main, database: freshDatabaseName(`orders${year}`) }]));
+    const years = new Map(
+      YEARS.map((year, i) => [year, { server: i % 2 === 0 ? second : main, database: freshDatabaseName(`orders${year}`) }]),
+    );
     const eventsA = { server: main, database: freshDatabaseName('eventsa') };
     const eventsB = { server: second, database: freshDatabaseName('eventsb') };
     const ref = (place: { server: string; database: string }) => ({ url: withDatabase(place.server, place.database) });
@@ -125,7 +127,9 @@ const postgresProvider: E2eProvider = {
       async createArchiveTables(rows) {
         await withClient(withDatabase(main, own), async (client) => {
           for (const table of ['ArchiveOld', 'ArchiveNew']) {
-            await client.query(`CREATE TABLE "${table}" ("id" integer PRIMARY KEY, "orderDate" timestamptz NOT NULL, "total" numeric(12,2) NOT NULL)`);
+            await client.query(
+              `CREATE TABLE "${table}" ("id" integer PRIMARY KEY, "orderDate" timestamptz NOT NULL, "total" numeric(12,2) NOT NULL)`,
+            );
           }
           for (const [table, part] of [
             ['ArchiveOld', rows.filter((r) => r.orderDate < ARCHIVE_SPLIT_TIME)],
@@ -133,7 +137,10 @@ const postgresProvider: E2eProvider = {
           ] as const) {
             if (part.length === 0) continue;
             const values = part.map((_, i) => `($${3 * i + 1}, $${3 * i + 2}, $${3 * i + 3})`).join(', ');
-            await client.query(`INSERT INTO "${table}" VALUES ${values}`, part.flatMap((r) => [r.id, r.orderDate.toISOString(), r.total]));
+            await client.query(
+              `INSERT INTO "${table}" VALUES ${values}`,
+              part.flatMap((r) => [r.id, r.orderDate.toISOString(), r.total]),
+            );
           }
         });
       },

@@ -9,7 +9,14 @@ import { sqliteDialect } from '../../../src/providers/sqlite/sqlite-dialect.js';
 import { type CreateTableStatement, type SelectStatement, selectStatement, sql } from '../../../src/sql/sql-ast.js';
 import { DtdeContext, type ModelBuilder } from '../../../src/index.js';
 import { Customer, configureShop, Order, shopShards } from '../../support/shop-model.js';
-import { createDatabases, dropDatabases, freshDatabaseName, postgresServers, withClient, withDatabase } from '../../support/postgres-servers.js';
+import {
+  createDatabases,
+  dropDatabases,
+  freshDatabaseName,
+  postgresServers,
+  withClient,
+  withDatabase,
+} from '../../support/postgres-servers.js';
 
 // The PostgreSQL dialect's text, beside SQLite's and SQL Server's for the same statements, then
 // run on the server: every statement here must be accepted by PostgreSQL, and the values it binds
@@ -32,7 +39,11 @@ describe('SELECT text in the three dialects', () => {
   afterAll(() => ctx.close());
 
   it('a routed, paged query: double quotes, $n parameters cast to their model type, LIMIT/OFFSET, nulls first', () => {
-    const q = ctx.customers.where((c, p) => c.region === p.r && c.createdAt >= p.from, { r: 'EU', from: d('2023-01-01') }).orderBy((c) => c.name).skip(10).take(5);
+    const q = ctx.customers
+      .where((c, p) => c.region === p.r && c.createdAt >= p.from, { r: 'EU', from: d('2023-01-01') })
+      .orderBy((c) => c.name)
+      .skip(10)
+      .take(5);
     const cols = ['id', 'region', 'name', 'email', 'createdAt', 'vip', 'score', 'rating'];
     const list = (quote: (s: string) => string) => cols.map((c) => `${quote('c')}.${quote(c)} AS ${quote(c)}`).join(', ');
     const dq = (s: string) => `"${s}"`;
@@ -57,7 +68,11 @@ describe('SELECT text in the three dialects', () => {
   });
 
   it('a fan-out over date shards: each shard gets skip + take rows, descending keys put nulls last', () => {
-    const q = ctx.orders.where((o) => o.note !== 'gift').orderByDescending((o) => o.note).skip(3).take(4);
+    const q = ctx.orders
+      .where((o) => o.note !== 'gift')
+      .orderByDescending((o) => o.note)
+      .skip(3)
+      .take(4);
     expect(q.explain().commands.map((c) => c.sql)[0]).toBe(
       'SELECT "o"."id" AS "id", "o"."customerId" AS "customerId", "o"."orderDate" AS "orderDate", "o"."total" AS "total", "o"."status" AS "status", "o"."note" AS "note" ' +
         'FROM "Orders_2023" AS "o" WHERE "o"."note" <> $1::text OR "o"."note" IS NULL ORDER BY "o"."note" DESC NULLS LAST, "o"."id" ASC NULLS FIRST LIMIT $2::int8',
@@ -66,7 +81,11 @@ describe('SELECT text in the three dialects', () => {
 
   it('JavaScript semantics where PostgreSQL built-ins differ', () => {
     const where = (build: (q: typeof ctx.customers) => { toQueryString(o?: { dialect?: string }): string }) =>
-      build(ctx.customers).toQueryString().split('\n')[1].replace(/^SELECT .* FROM "Customers_EU" AS "c" WHERE /, '').replace(/;$/, '');
+      build(ctx.customers)
+        .toQueryString()
+        .split('\n')[1]
+        .replace(/^SELECT .* FROM "Customers_EU" AS "c" WHERE /, '')
+        .replace(/;$/, '');
     const eu = { r: 'EU' };
     expect(where((q) => q.where((c, p) => c.region === p.r && c.name.toUpperCase() === 'ZOË', eu))).toBe(
       `"c"."region" = $1::text AND (upper(("c"."name") COLLATE "und-x-icu") COLLATE "C") = $2::text`,
@@ -84,10 +103,15 @@ describe('SELECT text in the three dialects', () => {
         `ELSE round((CAST("c"."score" AS double precision) / NULLIF($2::int8, 0))::float8) END) = $3::int8`,
     );
     // LIKE is case-sensitive in PostgreSQL; \, % and _ in the search text are escaped.
-    expect(where((q) => q.where((c, p) => c.region === p.r && c.name.includes('50%_\\'), eu))).toBe(`"c"."region" = $1::text AND "c"."name" LIKE $2::text ESCAPE E'\\\\'`);
-    expect(ctx.customers.where((c, p) => c.region === p.r && c.name.includes('50%_\\'), eu).explain().commands[0].parameters).toEqual(['EU', '%50\\%\\_\\\\%']);
+    expect(where((q) => q.where((c, p) => c.region === p.r && c.name.includes('50%_\\'), eu))).toBe(
+      `"c"."region" = $1::text AND "c"."name" LIKE $2::text ESCAPE E'\\\\'`,
+    );
+    expect(ctx.customers.where((c, p) => c.region === p.r && c.name.includes('50%_\\'), eu).explain().commands[0].parameters).toEqual([
+      'EU',
+      '%50\\%\\_\\\\%',
+    ]);
     // Booleans: a boolean column tested for truth, and a predicate used as a value, meet as booleans.
-    expect(where((q) => q.where((c, p) => c.region === p.r && c.vip === (c.score > 10) && !c.vip, eu))).toBe(
+    expect(where((q) => q.where((c, p) => c.region === p.r && c.vip === c.score > 10 && !c.vip, eu))).toBe(
       `"c"."region" = $1::text AND "c"."vip" = CASE WHEN "c"."score" > $2::int8 THEN TRUE ELSE FALSE END AND "c"."vip" = '0'`,
     );
     // Dates: parts in UTC whatever the session's time zone; JavaScript months are 0-based.
@@ -97,7 +121,12 @@ describe('SELECT text in the three dialects', () => {
   });
 
   it('a DISTINCT projection ordered by a computed value orders by its alias', () => {
-    const q = ctx.customers.where((c) => c.region === 'US').select((c) => ({ m: c.name, t: c.score * 2 })).distinct().orderBy((x) => x.t).take(3);
+    const q = ctx.customers
+      .where((c) => c.region === 'US')
+      .select((c) => ({ m: c.name, t: c.score * 2 }))
+      .distinct()
+      .orderBy((x) => x.t)
+      .take(3);
     expect(q.toQueryString()).toBe(
       '-- shard US ("Customers_US")\n' +
         'SELECT DISTINCT "c"."name" AS "m", "c"."score" * $1::int8 AS "t" FROM "Customers_US" AS "c" WHERE "c"."region" = $2::text ORDER BY "t" ASC NULLS FIRST, "m" ASC NULLS FIRST LIMIT $3::int8;',
@@ -106,8 +135,17 @@ describe('SELECT text in the three dialects', () => {
 
   it('min and max compare any type, booleans included', () => {
     const text = (q: { explain(): { commands: readonly { sql: string }[] } }) => q.explain().commands[0].sql;
-    expect(text(ctx.customers.where((c) => c.region === 'EU').select((c) => c.vip).distinct())).toContain('SELECT DISTINCT "c"."vip"');
-    const max = ctx.customers.groupBy((c) => c.region).select((g) => ({ r: g.key, v: g.max((c) => c.vip), s: g.max((c) => c.score * 2), f: g.min((c) => c.score > 3) }));
+    expect(
+      text(
+        ctx.customers
+          .where((c) => c.region === 'EU')
+          .select((c) => c.vip)
+          .distinct(),
+      ),
+    ).toContain('SELECT DISTINCT "c"."vip"');
+    const max = ctx.customers
+      .groupBy((c) => c.region)
+      .select((g) => ({ r: g.key, v: g.max((c) => c.vip), s: g.max((c) => c.score * 2), f: g.min((c) => c.score > 3) }));
     expect(text(max)).toBe(
       'SELECT "c"."region" AS "__g0", (MAX(ARRAY["c"."vip"]) FILTER (WHERE "c"."vip" IS NOT NULL))[1] AS "__p0", MAX("c"."score" * $1::int8) AS "__p1", ' +
         'bool_and(CASE WHEN "c"."score" > $2::int8 THEN TRUE ELSE FALSE END) AS "__p2" FROM "Customers_EU" AS "c" GROUP BY "c"."region"',
@@ -142,17 +180,29 @@ describe('identifiers, DDL and values', () => {
   };
 
   it('renders idempotent DDL: the schema when missing, typed columns, strings in code-point order', () => {
-    expect({ sqlite: sqliteDialect.renderCreateTable({ ...create, table: { name: 'Orders_2024' } }).sql, mssql: mssqlDialect.renderCreateTable(create).sql, postgres: postgresDialect.renderCreateTable(create).sql }).toEqual({
-      sqlite: 'CREATE TABLE IF NOT EXISTS "Orders_2024" ("id" INTEGER NOT NULL, "name" TEXT, "note" TEXT, "big" INTEGER, "price" REAL, "on" INTEGER, "at" TEXT, "key" TEXT, PRIMARY KEY ("id"))',
+    expect({
+      sqlite: sqliteDialect.renderCreateTable({ ...create, table: { name: 'Orders_2024' } }).sql,
+      mssql: mssqlDialect.renderCreateTable(create).sql,
+      postgres: postgresDialect.renderCreateTable(create).sql,
+    }).toEqual({
+      sqlite:
+        'CREATE TABLE IF NOT EXISTS "Orders_2024" ("id" INTEGER NOT NULL, "name" TEXT, "note" TEXT, "big" INTEGER, "price" REAL, "on" INTEGER, "at" TEXT, "key" TEXT, PRIMARY KEY ("id"))',
       mssql:
         "IF OBJECT_ID(N'[sales].[Orders_2024]', N'U') IS NULL CREATE TABLE [sales].[Orders_2024] ([id] int NOT NULL, [name] nvarchar(40) NULL, [note] nvarchar(max) NULL, [big] bigint NULL, [price] decimal(12,4) NULL, [on] bit NULL, [at] datetime2(7) NULL, [key] uniqueidentifier NULL, CONSTRAINT [PK_Orders_2024] PRIMARY KEY ([id]))",
       postgres:
         'CREATE SCHEMA IF NOT EXISTS "sales"; CREATE TABLE IF NOT EXISTS "sales"."Orders_2024" ("id" integer NOT NULL, "name" varchar(40) COLLATE "C", "note" text COLLATE "C", ' +
         '"big" bigint, "price" numeric(12,4), "on" boolean, "at" timestamptz, "key" uuid, PRIMARY KEY ("id"))',
     });
-    expect(postgresDialect.renderDropTable({ kind: 'dropTable', table: create.table }).sql).toBe('DROP TABLE IF EXISTS "sales"."Orders_2024"');
+    expect(postgresDialect.renderDropTable({ kind: 'dropTable', table: create.table }).sql).toBe(
+      'DROP TABLE IF EXISTS "sales"."Orders_2024"',
+    );
     expect(
-      postgresDialect.renderCreateTable({ kind: 'createTable', table: { name: 'T' }, primaryKey: ['id'], columns: [{ name: 'id', type: { kind: 'bigint' }, nullable: false, generated: true }] }).sql,
+      postgresDialect.renderCreateTable({
+        kind: 'createTable',
+        table: { name: 'T' },
+        primaryKey: ['id'],
+        columns: [{ name: 'id', type: { kind: 'bigint' }, nullable: false, generated: true }],
+      }).sql,
     ).toBe('CREATE TABLE IF NOT EXISTS "T" ("id" bigint GENERATED BY DEFAULT AS IDENTITY, PRIMARY KEY ("id"))');
   });
 
@@ -168,7 +218,9 @@ describe('identifiers, DDL and values', () => {
     expect(postgresDialect.fromDbValue({ kind: 'bigint' }, '-9223372036854775808')).toBe(-(2n ** 63n));
     expect(postgresDialect.fromDbValue({ kind: 'int' }, 7n)).toBe(7);
     expect(postgresDialect.fromDbValue({ kind: 'boolean' }, 1)).toBe(true);
-    expect(postgresDialect.fromDbValue({ kind: 'uuid' }, 'A0EEBC99-9C0B-4EF8-BB6D-6BB9BD380A11')).toBe('a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11');
+    expect(postgresDialect.fromDbValue({ kind: 'uuid' }, 'A0EEBC99-9C0B-4EF8-BB6D-6BB9BD380A11')).toBe(
+      'a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11',
+    );
     expect(postgresDialect.fromDbValue({ kind: 'dateTime' }, '2024-01-02T03:04:05.678Z')).toEqual(new Date('2024-01-02T03:04:05.678Z'));
   });
 
@@ -191,7 +243,16 @@ describe('identifiers, DDL and values', () => {
 
     it('the DDL runs twice, and inserted values read back as the model values', async () => {
       const values = [
-        { id: 1, name: 'Zoë', note: '😀', big: 2n ** 62n + 1n, price: 0.1 + 0.2, on: true, at: new Date('2024-02-29T23:59:59.999Z'), key: 'a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11' },
+        {
+          id: 1,
+          name: 'Zoë',
+          note: '😀',
+          big: 2n ** 62n + 1n,
+          price: 0.1 + 0.2,
+          on: true,
+          at: new Date('2024-02-29T23:59:59.999Z'),
+          key: 'a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11',
+        },
         { id: 2, name: null, note: null, big: 7n, price: 10, on: false, at: null, key: null },
       ];
       const columns = Object.keys(types);
@@ -209,10 +270,21 @@ describe('identifiers, DDL and values', () => {
         const ddl = postgresDialect.renderCreateTable(create).sql;
         await client.query(ddl);
         await client.query(ddl);
-        await client.query(insert.sql, insert.parameters.map((p) => p.value));
-        const select: SelectStatement = selectStatement({ table: create.table, alias: 'o' }, { orderBy: [{ expr: sql.column('o', 'id'), descending: false }] });
+        await client.query(
+          insert.sql,
+          insert.parameters.map((p) => p.value),
+        );
+        const select: SelectStatement = selectStatement(
+          { table: create.table, alias: 'o' },
+          { orderBy: [{ expr: sql.column('o', 'id'), descending: false }] },
+        );
         const rendered = postgresDialect.renderSelect(select);
-        return (await client.query(rendered.sql, rendered.parameters.map((p) => p.value))).rows as Record<string, unknown>[];
+        return (
+          await client.query(
+            rendered.sql,
+            rendered.parameters.map((p) => p.value),
+          )
+        ).rows as Record<string, unknown>[];
       });
       const read = back.map((r) => Object.fromEntries(columns.map((c) => [c, postgresDialect.fromDbValue(types[c], r[c])])));
       // numeric(12,4) keeps 4 decimals: 0.30000000000000004 is stored as 0.3000.
@@ -221,7 +293,14 @@ describe('identifiers, DDL and values', () => {
 
     it('the column listing of ensureCreated finds the columns', async () => {
       const listing = postgresDialect.renderTableColumns(create.table);
-      const names = await withClient(url, async (client) => (await client.query(listing.sql, listing.parameters.map((p) => p.value))).rows.map((r) => r.name));
+      const names = await withClient(url, async (client) =>
+        (
+          await client.query(
+            listing.sql,
+            listing.parameters.map((p) => p.value),
+          )
+        ).rows.map((r) => r.name),
+      );
       expect(names.sort()).toEqual(Object.keys(types).sort());
     });
   });
