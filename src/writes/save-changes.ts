@@ -26,10 +26,11 @@ export async function saveChanges(
   changes: readonly PendingChange[],
   options: { readonly signal?: AbortSignal; readonly session?: WriteSession; readonly operation?: string; readonly versioning?: boolean } = {},
 ): Promise<SaveResult> {
-  await ensureShards(runtime, changes);
   const at = options.versioning ? runtime.now() : undefined;
-  // A versioned add may leave the validity columns to the save: check them as it will write them.
-  const checked = at === undefined ? changes : changes.map((c) => withValidityDefaults(c, at));
+  // A versioned save decides the validity columns of what it writes: check and route the rows as
+  // it will write them (a new version starts at the save's instant).
+  const checked = at === undefined ? changes : changes.map((c) => asWritten(c, at));
+  await ensureShards(runtime, checked);
   validateChanges(checked, options.operation ?? 'saveChanges');
   const plan = planChanges(changes, runtime, { versioning: options.versioning, at });
   if (plan.statements.length === 0) return { rowCount: 0, decided: true };
@@ -55,11 +56,15 @@ export async function saveChanges(
   return { rowCount: plan.rowCount, decided: true };
 }
 
-function withValidityDefaults(change: PendingChange, at: Date): PendingChange {
+function asWritten(change: PendingChange, at: Date): PendingChange {
   const temporal = change.entity.temporal;
-  if (change.kind !== 'add' || temporal === null) return change;
+  if (temporal === null || change.kind === 'remove') return change;
   const object = change.object as Record<string, unknown>;
-  return { ...change, object: { ...object, [temporal.validFrom]: object[temporal.validFrom] ?? at, [temporal.validTo]: object[temporal.validTo] ?? null } };
+  const validity =
+    change.kind === 'add'
+      ? { [temporal.validFrom]: object[temporal.validFrom] ?? at, [temporal.validTo]: object[temporal.validTo] ?? null }
+      : { [temporal.validFrom]: at, [temporal.validTo]: null };
+  return { ...change, object: { ...object, ...validity } };
 }
 
 /** Date shards created on demand for the rows the changes write (adds, and updates that may move). */
