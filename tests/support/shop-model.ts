@@ -102,7 +102,7 @@ export interface ShopModelOptions {
   readonly archive?: ArchiveOptions;
 }
 
-export function configureCustomer(e: EntityTypeBuilder<Customer>): void {
+export function configureCustomer(e: EntityTypeBuilder<Customer>, options: { storage?: 'tables' | 'databases' } = {}): void {
   e.toTable('Customers');
   e.key((c) => c.id);
   e.property((c) => c.id).int();
@@ -117,7 +117,7 @@ export function configureCustomer(e: EntityTypeBuilder<Customer>): void {
   e.property((c) => c.rating)
     .int()
     .nullable();
-  e.shardBy((c) => c.region).withStorageMode('tables');
+  e.shardBy((c) => c.region).withStorageMode(options.storage ?? 'tables');
 }
 
 export function configureOrder(e: EntityTypeBuilder<Order>, options: OrderOptions = {}): void {
