@@ -1,19 +1,18 @@
-// Runs one benchmark.js Suite per scenario and prints its table: ops/sec ± rme, mean time, and
-// each case's ratio to the baseline measured in the same suite.
+// Runs one benchmark.js Suite per scenario, prints its table and returns each case's figures:
+// the median time of benchmark.js's samples (each sample is one timed cycle's mean), ops/sec and
+// the relative margin of error, and each case's ratio to the scenario's baseline measured in the
+// same suite (medians over medians).
 import { cpus } from 'node:os';
 import Benchmark from 'benchmark';
 
 export interface BenchCase {
-  /** The label printed in the table. */
+  /** The label printed in the table and written to the report. */
   readonly name: string;
   /**
-   * `baseline`: the raw driver on one unsharded table. `dtde` (the headline case), `sequential`
-   * (dtde with maxParallelShards 1) and `variant` (anything else) are reported as a ratio to the
-   * baseline; `plan`, a part of dtde's work, as a share of the `dtde` case's time.
+   * `baseline`: what the other cases are compared with (the raw driver). `dtde`: a dtde case;
+   * `other`: another library or a variant. Ratios are to the baseline.
    */
-  readonly role: 'baseline' | 'dtde' | 'sequential' | 'variant' | 'plan';
-  /** Runs between cycles, outside the timed code (benchmark.js `onCycle`), e.g. to delete files. */
-  readonly onCycle?: () => void;
+  readonly role: 'baseline' | 'dtde' | 'other';
   /** A sync function is timed in benchmark.js's own loop; a promise-returning one as a deferred benchmark. */
   readonly fn: () => unknown;
   readonly async: boolean;
@@ -29,23 +28,24 @@ export interface SuiteOptions {
 export interface CaseResult {
   readonly name: string;
   readonly role: BenchCase['role'];
+  /** Median of the samples, in microseconds per operation. */
+  readonly medianUs: number;
+  readonly meanUs: number;
   readonly hz: number;
+  /** Relative margin of error of the mean, in percent (95%). */
   readonly rme: number;
   readonly samples: number;
-  readonly meanMs: number;
+  /** This case's median over the baseline's median (null without a baseline). */
+  readonly ratio: number | null;
 }
 
-/** Reads a positive number from the environment, or the default. */
-export function envNumber(name: string, fallback: number): number {
-  const raw = process.env[name];
-  if (raw === undefined || raw === '') return fallback;
-  const value = Number(raw);
-  if (!Number.isFinite(value) || value <= 0) throw new RangeError(`${name} must be a positive number, got ${JSON.stringify(raw)}`);
-  return value;
+export interface SuiteResult {
+  readonly title: string;
+  readonly cases: readonly CaseResult[];
 }
 
 function toBenchmarkOptions(c: BenchCase, options: SuiteOptions): Benchmark.Options {
-  const common = { maxTime: options.maxTime, minSamples: options.minSamples, ...(c.onCycle !== undefined ? { onCycle: c.onCycle } : {}) };
+  const common = { maxTime: options.maxTime, minSamples: options.minSamples };
   if (!c.async) return { ...common, fn: c.fn };
   // Deferred: the next call starts when the previous promise settles. A failure stops the run:
   // a figure for a query that throws would be meaningless.
@@ -64,8 +64,14 @@ function toBenchmarkOptions(c: BenchCase, options: SuiteOptions): Benchmark.Opti
   };
 }
 
-/** Runs the cases one after another (never two at once) and prints the scenario's table. */
-export async function runSuite(title: string, cases: readonly BenchCase[], options: SuiteOptions): Promise<CaseResult[]> {
+function median(values: readonly number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+}
+
+/** Runs the cases one after another (never two at once), prints the table and returns the figures. */
+export async function runSuite(title: string, cases: readonly BenchCase[], options: SuiteOptions): Promise<SuiteResult> {
   const suite = new Benchmark.Suite(title);
   for (const c of cases) suite.add(c.name, toBenchmarkOptions(c, options));
   await new Promise<void>((resolve, reject) => {
@@ -74,42 +80,41 @@ export async function runSuite(title: string, cases: readonly BenchCase[], optio
       .on('complete', () => resolve())
       .run({ async: true });
   });
-  const results = (suite as unknown as Benchmark[]).map((bench, i): CaseResult => {
-    const c = cases[i]!;
-    return { name: c.name, role: c.role, hz: bench.hz, rme: bench.stats.rme, samples: bench.stats.sample.length, meanMs: bench.stats.mean * 1000 };
-  });
+  const raw = (suite as unknown as Benchmark[]).map((bench, i) => ({
+    name: cases[i]!.name,
+    role: cases[i]!.role,
+    medianUs: median(bench.stats.sample) * 1e6,
+    meanUs: bench.stats.mean * 1e6,
+    hz: bench.hz,
+    rme: bench.stats.rme,
+    samples: bench.stats.sample.length,
+  }));
+  const baseline = raw.find((r) => r.role === 'baseline');
+  const results: CaseResult[] = raw.map((r) => ({ ...r, ratio: baseline === undefined ? null : r.medianUs / baseline.medianUs }));
   printTable(title, results);
-  return results;
+  return { title, cases: results };
 }
 
-const fmt = (n: number, digits = 0) => n.toLocaleString('en', { minimumFractionDigits: digits, maximumFractionDigits: digits });
+/** `12.3 µs`, `1.23 ms`, `1.23 s`. */
+export function formatUs(us: number): string {
+  if (us >= 1e6) return `${(us / 1e6).toFixed(2)} s`;
+  if (us >= 1e3) return `${(us / 1e3).toFixed(2)} ms`;
+  return `${us >= 100 ? us.toFixed(0) : us.toFixed(1)} µs`;
+}
 
 function printTable(title: string, results: readonly CaseResult[]): void {
-  const baseline = results.find((r) => r.role === 'baseline');
-  const dtde = results.find((r) => r.role === 'dtde');
-  const sequential = results.find((r) => r.role === 'sequential');
   const width = Math.max(...results.map((r) => r.name.length));
   console.log(`\n▶ ${title}`);
   for (const r of results) {
-    let ratio = '';
-    if (r === baseline) ratio = '   1.00× (baseline)';
-    else if (r.role === 'plan' && dtde !== undefined) ratio = `  = ${((r.meanMs / dtde.meanMs) * 100).toFixed(1)}% of the dtde query's time`;
-    else if (baseline !== undefined) ratio = `  ${(r.hz / baseline.hz).toFixed(2).padStart(6)}× the raw driver`;
-    const mean = r.meanMs >= 10_000 ? `${fmt(r.meanMs / 1000, 2)} s` : r.meanMs >= 1 ? `${fmt(r.meanMs, 2)} ms` : `${fmt(r.meanMs * 1000, 1)} µs`;
+    const ratio = r.role === 'baseline' ? '  1.00× (baseline)' : r.ratio === null ? '' : `  ${r.ratio.toFixed(2).padStart(5)}× baseline`;
     console.log(
-      `  ${r.name.padEnd(width)}  ${fmt(r.hz, r.hz < 100 ? 1 : 0).padStart(9)} ops/sec ±${r.rme.toFixed(2).padStart(5)}%  ` +
-        `${String(r.samples).padStart(3)} samples  mean ${mean.padStart(10)}${ratio}`,
+      `  ${r.name.padEnd(width)}  median ${formatUs(r.medianUs).padStart(10)}  ±${r.rme.toFixed(1).padStart(4)}%  ${String(r.samples).padStart(3)} samples${ratio}`,
     );
-  }
-  if (baseline !== undefined && dtde !== undefined) {
-    let line = `  → dtde is ${(dtde.hz / baseline.hz).toFixed(2)}× the raw driver`;
-    if (sequential !== undefined) line += `; parallel is ${(dtde.hz / sequential.hz).toFixed(2)}× sequential (maxParallelShards 8 vs 1)`;
-    console.log(line);
   }
 }
 
-/** Node, CPU and benchmark settings, printed once at the top of a run. */
-export function describeEnvironment(options: SuiteOptions): string {
+/** Node, CPU and load, for the report header. */
+export function describeMachine(): { node: string; cpu: string; cores: number } {
   const cpu = cpus();
-  return `${Benchmark.platform.toString()}, ${cpu.length} × ${cpu[0]?.model.trim() ?? 'unknown CPU'}; benchmark.js ${Benchmark.version}; maxTime ${options.maxTime} s, minSamples ${options.minSamples} per case`;
+  return { node: process.version, cpu: cpu[0]?.model.trim() ?? 'unknown CPU', cores: cpu.length };
 }
