@@ -36,7 +36,8 @@ export function noShardMatched(
         );
   let reason: string;
   if (takeZero) reason = 'take(0) reads no rows';
-  else if (error !== null && resolution.shards.length === 0) reason = `shard key ${property} = ${values} names no shard of ${entity.name} (shards: ${shards.join(', ')})`;
+  else if (error !== null && resolution.shards.length === 0)
+    reason = `shard key ${property} = ${values} names no shard of ${entity.name} (shards: ${shards.join(', ')})`;
   else if (property !== undefined) reason = `the filters on shard key ${property} allow no shard of ${entity.name}`;
   else reason = `the filters allow no table of ${entity.name}`;
   return { reason, error };

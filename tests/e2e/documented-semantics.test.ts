@@ -51,7 +51,7 @@ describe('sums of nothing', () => {
 });
 
 describe('string comparison', () => {
-  it('is by code point in SQL and in the evaluator, unlike JavaScript\'s UTF-16 order, as the README says', async () => {
+  it("is by code point in SQL and in the evaluator, unlike JavaScript's UTF-16 order, as the README says", async () => {
     const { ctx, oracle, data } = shop;
     expect('😀 smile' < 'ｚ').toBe(true); // JavaScript: U+D83D < U+FF5A
     const emoji = data.customers.filter((c) => c.name === '😀 smile').length;
@@ -67,7 +67,16 @@ describe('string comparison', () => {
 describe('numbers inside string concatenation', () => {
   it('are computed in a plain select and refused where SQL would compute them, as the README says', async () => {
     const { ctx, oracle, data } = shop;
-    const labels = await oracle.check(ctx, Customer, (q) => q.orderBy((c) => c.id).select((c) => c.name + c.score).toArray(), { ordered: true });
+    const labels = await oracle.check(
+      ctx,
+      Customer,
+      (q) =>
+        q
+          .orderBy((c) => c.id)
+          .select((c) => c.name + c.score)
+          .toArray(),
+      { ordered: true },
+    );
     expect(labels).toEqual([...data.customers].sort((a, b) => a.id - b.id).map((c) => c.name + c.score));
     await expect(ctx.customers.where((c) => c.name + c.score === 'Bob5').toArray()).rejects.toBeInstanceOf(DtdeTranslationError);
     await expect(ctx.customers.orderBy((c) => `${c.name}${c.id}`).toArray()).rejects.toBeInstanceOf(DtdeTranslationError);

@@ -64,47 +64,63 @@ async function asyncError(action: () => Promise<unknown>): Promise<DtdeError> {
   throw new Error('expected the action to reject');
 }
 
-describe('errors point at the user\'s line', () => {
+describe("errors point at the user's line", () => {
   it('a translation error of an operator: top frame and message name the line of .where()', () => {
     const min = 3;
-    const error = syncError(() => ctx.customers.orderBy((c) => c.name).where((c) => c.score > min)); const line = here();
+    const error = syncError(() => ctx.customers.orderBy((c) => c.name).where((c) => c.score > min));
+    const line = here();
     expect(error.name).toBe('DtdeTranslationError');
     expect(topFrame(error)).toBe(line);
     expect(error.message).toContain(`In .where() at ${line}:`);
     expect(error.stack!.split('\n')[0]).toBe(`DtdeTranslationError: ${error.message.split('\n')[0]}`);
   });
 
-  it('a translation error in a select, a group select, and a terminal\'s predicate', () => {
+  it("a translation error in a select, a group select, and a terminal's predicate", () => {
     const min = 3;
-    let error = syncError(() => ctx.customers.select((c) => ({ big: c.score > min }))); let line = here();
+    let error = syncError(() => ctx.customers.select((c) => ({ big: c.score > min })));
+    let line = here();
     expect(topFrame(error)).toBe(line);
-    error = syncError(() => ctx.customers.groupBy((c) => c.region).select((g) => ({ n: g.count(), m: min }))); line = here();
+    error = syncError(() => ctx.customers.groupBy((c) => c.region).select((g) => ({ n: g.count(), m: min })));
+    line = here();
     expect(topFrame(error)).toBe(line);
     expect(error.message).toContain(`In .select() at ${line}:`);
-    error = syncError(() => ctx.customers.count((c) => c.score > min)); line = here();
+    error = syncError(() => ctx.customers.count((c) => c.score > min));
+    line = here();
     expect(topFrame(error)).toBe(line);
   });
 
   it('a DtdeShardError of a terminal: the user frame is on top although the error comes from the engine', async () => {
-    const error = await asyncError(() => ctx.customers.where((c) => c.region === 'EU').toArray()); const line = here();
+    const error = await asyncError(() => ctx.customers.where((c) => c.region === 'EU').toArray());
+    const line = here();
     expect(error.name).toBe('DtdeShardError');
     expect(topFrame(error)).toBe(line);
     expect(error.message).toContain(`In .toArray() at ${line}:`);
-    const counted = await asyncError(() => ctx.customers.count()); const countLine = here();
+    const counted = await asyncError(() => ctx.customers.count());
+    const countLine = here();
     expect(topFrame(counted)).toBe(countLine);
   });
 
   it('errors of for await and of a refused query shape planned at run time', async () => {
-    const streamed = await asyncError(async () => { for await (const c of ctx.customers) void c; }); const line = here();
+    const streamed = await asyncError(async () => {
+      for await (const c of ctx.customers) void c;
+    });
+    const line = here();
     expect(streamed.name).toBe('DtdeShardError');
     expect(topFrame(streamed)).toBe(line);
-    const refused = await asyncError(() => ctx.customers.take(5).where((c) => c.score > 1).toArray()); const refusedLine = here();
+    const refused = await asyncError(() =>
+      ctx.customers
+        .take(5)
+        .where((c) => c.score > 1)
+        .toArray(),
+    );
+    const refusedLine = here();
     expect(refused.name).toBe('DtdeTranslationError');
     expect(topFrame(refused)).toBe(refusedLine);
   });
 
   it('in memory too: first() of nothing', async () => {
-    const error = await asyncError(() => asQueryable<{ id: number }>([]).first()); const line = here();
+    const error = await asyncError(() => asQueryable<{ id: number }>([]).first());
+    const line = here();
     expect(error.name).toBe('DtdeInvalidOperationError');
     expect(topFrame(error)).toBe(line);
   });

@@ -70,7 +70,14 @@ describe('a query or a load before ensureCreated', () => {
   it('bulkLoad says the same', async () => {
     const shop = open((file) => new Database(file).close());
     const row = Object.assign(new Customer(), {
-      id: 1, region: 'EU', name: 'a', email: null, createdAt: new Date(0), vip: false, score: 1, rating: null,
+      id: 1,
+      region: 'EU',
+      name: 'a',
+      email: null,
+      createdAt: new Date(0),
+      vip: false,
+      score: 1,
+      rating: null,
     });
     const error = await failure(() => bulkLoad(shop, Customer, [row]));
     expect(messages(error)).toContain('ctx.ensureCreated()');

@@ -25,10 +25,15 @@ describe('minified literals', () => {
 
   it('!0 and !1 are true and false; void 0 is undefined', async () => {
     const { ctx, oracle, data } = shop;
-    expect(await oracle.check(ctx, Customer, (q) => q.count((c) => c.vip === !0), unordered)).toBe(data.customers.filter((c) => c.vip).length);
-    expect(await oracle.check(ctx, Customer, (q) => q.count((c) => c.vip === !1), unordered)).toBe(data.customers.filter((c) => !c.vip).length);
-    // eslint-disable-next-line no-void
-    expect(await oracle.check(ctx, Customer, (q) => q.count((c) => c.email !== void 0), unordered)).toBe(data.customers.filter((c) => c.email !== null).length);
+    expect(await oracle.check(ctx, Customer, (q) => q.count((c) => c.vip === !0), unordered)).toBe(
+      data.customers.filter((c) => c.vip).length,
+    );
+    expect(await oracle.check(ctx, Customer, (q) => q.count((c) => c.vip === !1), unordered)).toBe(
+      data.customers.filter((c) => !c.vip).length,
+    );
+    expect(await oracle.check(ctx, Customer, (q) => q.count((c) => c.email !== void 0), unordered)).toBe(
+      data.customers.filter((c) => c.email !== null).length,
+    );
   });
 
   it('a division by a literal zero over a column keeps SQL semantics (null, so no row)', async () => {

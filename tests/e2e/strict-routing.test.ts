@@ -39,8 +39,18 @@ describe('a shard-key value that names no shard', () => {
     expect(await shop.ctx.customers.where((c) => c.region === 'UK').toArray()).toEqual([]);
     expect(await shop.ctx.customers.count((c) => c.region === 'UK')).toBe(0);
     expect(log.plans).toEqual([
-      { entity: 'Customer', shardIds: [], noShardMatched: true, reason: "shard key region = 'UK' names no shard of Customer (shards: EU, US, APAC)" },
-      { entity: 'Customer', shardIds: [], noShardMatched: true, reason: "shard key region = 'UK' names no shard of Customer (shards: EU, US, APAC)" },
+      {
+        entity: 'Customer',
+        shardIds: [],
+        noShardMatched: true,
+        reason: "shard key region = 'UK' names no shard of Customer (shards: EU, US, APAC)",
+      },
+      {
+        entity: 'Customer',
+        shardIds: [],
+        noShardMatched: true,
+        reason: "shard key region = 'UK' names no shard of Customer (shards: EU, US, APAC)",
+      },
     ]);
     expect(log.shards).toEqual([]);
   });
@@ -62,7 +72,9 @@ describe('a shard-key value that names no shard', () => {
     expect(list.message).toContain("no shard holds shard key region = 'FR', 'UK'; shards that exist: EU, US, APAC.");
     const date = new Date('2030-05-01T00:00:00Z');
     const year = await routingError(() => strict.orders.where((o, p) => o.orderDate === p.date, { date }).toArray());
-    expect(year.message).toContain('no shard holds shard key orderDate = 2030-05-01T00:00:00.000Z; shards that exist: years::2023, years::2024, years::2025.');
+    expect(year.message).toContain(
+      'no shard holds shard key orderDate = 2030-05-01T00:00:00.000Z; shards that exist: years::2023, years::2024, years::2025.',
+    );
   });
 
   it('with strictRouting, values that name shards, contradictions and ranges answer as before', async () => {

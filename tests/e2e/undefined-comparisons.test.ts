@@ -32,14 +32,23 @@ describe('comparing with undefined', () => {
     const { ctx, oracle } = shop;
     const expected = await oracle.check(ctx, Order, (q) => q.count((o) => o.note === null), unordered);
     expect(await oracle.check(ctx, Order, (q) => q.count((o) => undefined === o.note), unordered)).toBe(expected);
+    // biome-ignore lint/suspicious/noDoubleEquals: == undefined is what this test is about
     expect(await oracle.check(ctx, Order, (q) => q.count((o) => o.note == undefined), unordered)).toBe(expected);
-    // eslint-disable-next-line no-void
     expect(await oracle.check(ctx, Order, (q) => q.count((o) => o.note === void 0), unordered)).toBe(expected);
   });
 
   it('inside a larger predicate and against a nullable number', async () => {
     const { ctx, oracle } = shop;
-    await oracle.check(ctx, Customer, (q) => q.where((c) => c.rating === undefined || c.rating! > 5).orderBy((c) => c.id).toArray(), { ordered: true });
+    await oracle.check(
+      ctx,
+      Customer,
+      (q) =>
+        q
+          .where((c) => c.rating === undefined || c.rating! > 5)
+          .orderBy((c) => c.id)
+          .toArray(),
+      { ordered: true },
+    );
     await oracle.check(ctx, Customer, (q) => q.where((c) => c.vip && c.rating !== undefined).count(), unordered);
   });
 });

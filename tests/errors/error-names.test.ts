@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import {
   DtdeConfigurationError,
   DtdeDatabaseError,
-  DtdeError,
+  type DtdeError,
   DtdeInvalidOperationError,
   DtdeRoutingError,
   DtdeShardError,

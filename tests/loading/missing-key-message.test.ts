@@ -68,7 +68,9 @@ describe('a missing key in a loaded row', () => {
   });
 
   it('a null primary key says the same', () => {
-    expect(messageFor({ orderId: null, lineNo: 1, region: 'EU', note: 'x' })).toContain("property 'orderId' is null, but it is part of the primary key");
+    expect(messageFor({ orderId: null, lineNo: 1, region: 'EU', note: 'x' })).toContain(
+      "property 'orderId' is null, but it is part of the primary key",
+    );
   });
 
   it('a missing shard key says that it decides the shard', () => {

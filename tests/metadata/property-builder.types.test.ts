@@ -26,13 +26,21 @@ describe('PropertyBuilder typing', () => {
       .entity(Row, (e) => {
         e.toTable('Rows');
         e.key((r) => r.id);
-        e.property((r) => r.id).int().generated();
-        e.property((r) => r.count).decimal(10, 2).nullable();
+        e.property((r) => r.id)
+          .int()
+          .generated();
+        e.property((r) => r.count)
+          .decimal(10, 2)
+          .nullable();
         e.property((r) => r.big).bigint();
         e.property((r) => r.either).bigint();
-        e.property((r) => r.name).string(20).column('Name');
+        e.property((r) => r.name)
+          .string(20)
+          .column('Name');
         e.property((r) => r.code).string(2);
-        e.property((r) => r.note).uuid().nullable();
+        e.property((r) => r.note)
+          .uuid()
+          .nullable();
         e.property((r) => r.at).dateTime();
         e.property((r) => r.flag).boolean();
         e.property((r) => r.loose).int();
@@ -74,8 +82,10 @@ describe('PropertyBuilder typing', () => {
       e.property((r) => r.count).uuid();
       // @ts-expect-error an array has no column type
       e.property((r) => r.tags).string();
-      // @ts-expect-error nullable() returns the same typed builder: still no int() for a string
-      e.property((r) => r.name).nullable().int();
+      e.property((r) => r.name)
+        .nullable()
+        // @ts-expect-error nullable() returns the same typed builder: still no int() for a string
+        .int();
     };
     expect(refused).toBeTypeOf('function');
   });

@@ -39,7 +39,9 @@ class V2 extends DtdeContext {
   protected override onModelCreating(mb: ModelBuilder): void {
     mb.entity(Member, (e) => {
       configureV1(e);
-      e.property((m) => m.email).string(200).nullable();
+      e.property((m) => m.email)
+        .string(200)
+        .nullable();
     });
   }
 }
@@ -70,7 +72,7 @@ async function ensureCreatedError(ctx: DtdeContext): Promise<DtdeConfigurationEr
 }
 
 describe('ensureCreated over tables that differ from the model', () => {
-  it('the SQL that lists a table\'s columns, per dialect', () => {
+  it("the SQL that lists a table's columns, per dialect", () => {
     expect(sqliteDialect.renderTableColumns({ name: 'Members_EU' })).toEqual({
       sql: 'SELECT "name" FROM pragma_table_info(?)',
       parameters: [{ name: '1', value: 'Members_EU', sqlType: 'TEXT' }],
@@ -111,9 +113,7 @@ describe('ensureCreated over tables that differ from the model', () => {
     await open(V1).ensureCreated();
     execIn(dir.file('main.db'), 'ALTER TABLE "Members_US" RENAME COLUMN "name" TO "fullName"');
     const error = await ensureCreatedError(open(Renamed));
-    expect(error.message).toContain(
-      'Member: table Members_EU lacks column fullName and has column name, which the model does not map. ',
-    );
+    expect(error.message).toContain('Member: table Members_EU lacks column fullName and has column name, which the model does not map. ');
     expect(error.message).not.toContain('Members_US');
   });
 

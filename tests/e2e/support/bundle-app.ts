@@ -1,10 +1,4 @@
-import {
-  bulkLoad,
-  DtdeContext,
-  type DtdeContextOptions,
-  type ModelBuilder,
-  sqlite,
-} from 'dtde';
+import { bulkLoad, DtdeContext, type DtdeContextOptions, type ModelBuilder, sqlite } from 'dtde';
 
 // A small app as a user writes it, run twice by tests/e2e/minified-bundle.test.ts: from source,
 // and as an esbuild bundle with --minify, which renames classes and functions and rewrites
@@ -34,7 +28,9 @@ export class ShopContext extends DtdeContext {
       e.property((c) => c.id).int();
       e.property((c) => c.region).string(8);
       e.property((c) => c.name).string(50);
-      e.property((c) => c.email).string(100).nullable();
+      e.property((c) => c.email)
+        .string(100)
+        .nullable();
       e.property((c) => c.vip).boolean();
       e.property((c) => c.score).int();
       e.shardBy((c) => c.region);
