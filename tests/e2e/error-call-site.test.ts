@@ -29,9 +29,15 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-/** `file:line` of the caller of `here()`, as the stack shows it. */
-function here(): string {
-  return frameLocation(new Error().stack!.split('\n')[2]!);
+/** `file:line` of the line after the one that calls `nextLine()` (where the call under test is). */
+function nextLine(): string {
+  const [file, line] = splitLocation(frameLocation(new Error().stack!.split('\n')[2]!));
+  return `${file}:${Number(line) + 1}`;
+}
+
+function splitLocation(location: string): [string, string] {
+  const at = location.lastIndexOf(':');
+  return [location.slice(0, at), location.slice(at + 1)];
 }
 
 /** `file:line` of a stack line `    at fn (file:line:col)` or `    at file:line:col`. */
@@ -67,8 +73,8 @@ async function asyncError(action: () => Promise<unknown>): Promise<DtdeError> {
 describe("errors point at the user's line", () => {
   it('a translation error of an operator: top frame and message name the line of .where()', () => {
     const min = 3;
+    const line = nextLine();
     const error = syncError(() => ctx.customers.orderBy((c) => c.name).where((c) => c.score > min));
-    const line = here();
     expect(error.name).toBe('DtdeTranslationError');
     expect(topFrame(error)).toBe(line);
     expect(error.message).toContain(`In .where() at ${line}:`);
@@ -77,50 +83,48 @@ describe("errors point at the user's line", () => {
 
   it("a translation error in a select, a group select, and a terminal's predicate", () => {
     const min = 3;
+    let line = nextLine();
     let error = syncError(() => ctx.customers.select((c) => ({ big: c.score > min })));
-    let line = here();
     expect(topFrame(error)).toBe(line);
+    line = nextLine();
     error = syncError(() => ctx.customers.groupBy((c) => c.region).select((g) => ({ n: g.count(), m: min })));
-    line = here();
     expect(topFrame(error)).toBe(line);
     expect(error.message).toContain(`In .select() at ${line}:`);
+    line = nextLine();
     error = syncError(() => ctx.customers.count((c) => c.score > min));
-    line = here();
     expect(topFrame(error)).toBe(line);
   });
 
   it('a DtdeShardError of a terminal: the user frame is on top although the error comes from the engine', async () => {
+    const line = nextLine();
     const error = await asyncError(() => ctx.customers.where((c) => c.region === 'EU').toArray());
-    const line = here();
     expect(error.name).toBe('DtdeShardError');
     expect(topFrame(error)).toBe(line);
     expect(error.message).toContain(`In .toArray() at ${line}:`);
+    const countLine = nextLine();
     const counted = await asyncError(() => ctx.customers.count());
-    const countLine = here();
     expect(topFrame(counted)).toBe(countLine);
   });
 
   it('errors of for await and of a refused query shape planned at run time', async () => {
+    let line = '';
     const streamed = await asyncError(async () => {
+      line = nextLine();
       for await (const c of ctx.customers) void c;
     });
-    const line = here();
     expect(streamed.name).toBe('DtdeShardError');
     expect(topFrame(streamed)).toBe(line);
-    const refused = await asyncError(() =>
-      ctx.customers
-        .take(5)
-        .where((c) => c.score > 1)
-        .toArray(),
-    );
-    const refusedLine = here();
+    // take() then where() is refused when the query is planned, inside the terminal.
+    const refusedQuery = ctx.customers.take(5).where((c) => c.score > 1);
+    const refusedLine = nextLine();
+    const refused = await asyncError(() => refusedQuery.toArray());
     expect(refused.name).toBe('DtdeTranslationError');
     expect(topFrame(refused)).toBe(refusedLine);
   });
 
   it('in memory too: first() of nothing', async () => {
+    const line = nextLine();
     const error = await asyncError(() => asQueryable<{ id: number }>([]).first());
-    const line = here();
     expect(error.name).toBe('DtdeInvalidOperationError');
     expect(topFrame(error)).toBe(line);
   });
