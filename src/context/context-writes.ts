@@ -35,7 +35,9 @@ export class ContextWrites {
    */
   track(kind: PendingChange['kind'], entity: EntityModel, object: object, from?: Readonly<Record<string, unknown>>): void {
     if (typeof object !== 'object' || object === null) {
-      throw new DtdeInvalidOperationError(`${kind}() needs an entity object, got ${object === null ? 'null' : typeof object}.`, { operation: kind });
+      throw new DtdeInvalidOperationError(`${kind}() needs an entity object, got ${object === null ? 'null' : typeof object}.`, {
+        operation: kind,
+      });
     }
     const existing = this.#pending.get(object);
     if (existing?.kind === 'add') {
@@ -109,12 +111,17 @@ export class ContextWrites {
   setWrite(query: QueryExpression, set: BoundLambda | null, signal?: AbortSignal): Promise<number> {
     return this.inSession(async (session, runtime) => {
       const plan = planSetWrite(query, set, runtime);
+      await session.begin(plan.statements.map((s) => s.target.connection), signal);
       await session.run(plan.statements, signal);
       return plan.affected();
     }, signal);
   }
 
-  bulkInsert(entity: EntityModel, rows: Iterable<object> | AsyncIterable<object>, options: BulkInsertOptions = {}): Promise<BulkInsertResult> {
+  bulkInsert(
+    entity: EntityModel,
+    rows: Iterable<object> | AsyncIterable<object>,
+    options: BulkInsertOptions = {},
+  ): Promise<BulkInsertResult> {
     return this.inSession((session, runtime) => bulkInsert(session, runtime, entity, rows, options), options.signal);
   }
 
@@ -143,7 +150,12 @@ export class ContextWrites {
     const session = this.#scope.getStore();
     if (session === undefined) return driver;
     return Object.assign(Object.create(driver) as DatabaseDriver, {
-      query(connection: ConnectionRef | null, sql: string, parameters?: DriverParameters, options?: QueryOptions): AsyncIterable<DriverRow> {
+      query(
+        connection: ConnectionRef | null,
+        sql: string,
+        parameters?: DriverParameters,
+        options?: QueryOptions,
+      ): AsyncIterable<DriverRow> {
         const tx = session.transactionOn(connection);
         return tx === undefined ? driver.query(connection, sql, parameters, options) : readInTransaction(tx, sql, parameters, options);
       },
@@ -176,6 +188,9 @@ async function* readInTransaction(
     for await (const row of tx.query(sql, parameters, options)) rows.push(row);
     return rows;
   });
-  queues.set(tx, read.catch(() => undefined));
+  queues.set(
+    tx,
+    read.catch(() => undefined),
+  );
   yield* await read;
 }
