@@ -1,6 +1,7 @@
 import type { BoundLambda, QueryExpression, TerminalOperation } from '../linq/expression/query-expression.js';
 import type { EntityModel, ShardLayout, ShardTarget } from '../metadata/model.js';
 import { composeOverProjection } from './compose-over-projection.js';
+import { filtersForShard } from './drop-implied-filters.js';
 import type { MergePlan } from './merge-plan.js';
 import { normalizeQuery } from './normalize-query.js';
 import { isAggregateTerminal, planAggregate } from './plan-aggregate.js';
@@ -37,7 +38,11 @@ export function planQuery(input: PlanQueryInput): ShardQueryPlan {
   const terminal = input.terminal;
   const pushable = !shape.group && shape.skip === 0 && shape.take === null && !shape.distinct;
 
-  type Mode = { kind: 'rows' } | { kind: 'element'; op: 'first' | 'firstOrDefault' | 'single' | 'singleOrDefault' } | { kind: 'aggregate' } | { kind: 'client' };
+  type Mode =
+    | { kind: 'rows' }
+    | { kind: 'element'; op: 'first' | 'firstOrDefault' | 'single' | 'singleOrDefault' }
+    | { kind: 'aggregate' }
+    | { kind: 'client' };
   let mode: Mode = { kind: 'rows' };
   if (terminal !== null && terminal.kind !== 'toArray') {
     switch (terminal.kind) {
@@ -80,18 +85,29 @@ export function planQuery(input: PlanQueryInput): ShardQueryPlan {
   }
   const single = targets.length === 1;
   const alias = rowAlias(entity);
-  const commands = (build: (target: ShardTarget) => Omit<ShardCommandPlan, 'target'>): ShardCommandPlan[] =>
-    targets.map((target) => ({ target, ...build(target) }));
+  // Shards whose rows satisfy a shard-key conjunct by construction get a statement without it;
+  // shards that drop the same conjuncts share one planned variant of the shape.
+  const variants = shapeVariants(shape, entity, targets);
+  const commands = <P>(plan: (variant: QueryShape) => P, build: (target: ShardTarget, parts: P) => Omit<ShardCommandPlan, 'target'>) => {
+    const parts = variants.shapes.map(plan);
+    return {
+      first: parts[0] ?? plan(shape),
+      commands: targets.map((target, i): ShardCommandPlan => ({ target, ...build(target, parts[variants.of[i]!]!) })),
+    };
+  };
 
   if (mode.kind === 'aggregate' && isAggregateTerminal(terminal)) {
-    const parts = planAggregate(shape, terminal, entity);
-    return {
-      entity,
-      commands: commands((t) => ({
+    const planned = commands(
+      (s) => planAggregate(s, terminal, entity),
+      (t, parts) => ({
         statement: selectStatement({ table: t.table, alias }, { columns: parts.columns, where: parts.where, limit: parts.limit }),
         fieldTypes: parts.fieldTypes,
-      })),
-      merge: parts.merge,
+      }),
+    );
+    return {
+      entity,
+      commands: planned.commands,
+      merge: planned.first.merge,
       finish: { kind: 'none' },
       terminal: { where: 'merge' },
       noShardReason,
@@ -99,40 +115,69 @@ export function planQuery(input: PlanQueryInput): ShardQueryPlan {
   }
 
   if (shape.group) {
-    const parts = planGroup(shape, shape.group, entity);
-    return {
-      entity,
-      commands: commands((t) => ({
+    const group = shape.group;
+    const planned = commands(
+      (s) => planGroup(s, group, entity),
+      (t, parts) => ({
         statement: selectStatement({ table: t.table, alias }, { columns: parts.columns, where: parts.where, groupBy: parts.groupBy }),
         fieldTypes: parts.fieldTypes,
-      })),
-      merge: parts.merge,
-      finish: parts.finish,
+      }),
+    );
+    return {
+      entity,
+      commands: planned.commands,
+      merge: planned.first.merge,
+      finish: planned.first.finish,
       terminal: clientTerminal(terminal),
       noShardReason,
     };
   }
 
-  const parts = planRowQuery(shape, entity);
-  const rowsPlan = rowsMergePlan(parts, shape, single);
   const limit = shape.take === null ? null : single ? shape.take : shape.skip + shape.take;
   const offset = single && shape.skip > 0 ? shape.skip : null;
-  const merge: MergePlan = mode.kind === 'element' ? { kind: 'element', op: mode.op, source: rowsPlan } : rowsPlan;
-  const finish: RowFinish = parts.finish;
-  return {
-    entity,
-    commands: commands((t) => ({
+  const planned = commands(
+    (s) => planRowQuery(s, entity),
+    (t, parts) => ({
       statement: selectStatement(
         { table: t.table, alias },
         { columns: parts.columns, where: parts.where, orderBy: parts.orderBy, distinct: parts.distinct, limit, offset },
       ),
       fieldTypes: parts.fieldTypes,
-    })),
+    }),
+  );
+  const parts = planned.first;
+  const rowsPlan = rowsMergePlan(parts, shape, single);
+  const merge: MergePlan = mode.kind === 'element' ? { kind: 'element', op: mode.op, source: rowsPlan } : rowsPlan;
+  const finish: RowFinish = parts.finish;
+  return {
+    entity,
+    commands: planned.commands,
     merge,
     finish,
     terminal: mode.kind === 'element' ? { where: 'merge' } : clientTerminal(terminal),
     noShardReason,
   };
+}
+
+/**
+ * The shape each target's statement is planned from: `shape` with the filters its shard implies
+ * dropped (see `filtersForShard`). `shapes` holds each distinct variant once; `of[i]` is the
+ * index of target `i`'s variant.
+ */
+function shapeVariants(shape: QueryShape, entity: EntityModel, targets: readonly ShardTarget[]): { shapes: QueryShape[]; of: number[] } {
+  const shapes: QueryShape[] = [];
+  const byDropped = new Map<string, number>();
+  const of = targets.map((target) => {
+    const reduced = filtersForShard(shape.filters, entity, target.shard);
+    let index = byDropped.get(reduced.dropped);
+    if (index === undefined) {
+      index = shapes.length;
+      shapes.push(reduced.dropped === '' ? shape : { ...shape, filters: reduced.filters });
+      byDropped.set(reduced.dropped, index);
+    }
+    return index;
+  });
+  return { shapes, of };
 }
 
 function clientTerminal(terminal: TerminalOperation | null): ShardQueryPlan['terminal'] {

@@ -89,7 +89,9 @@ describe('params values never become SQL text', () => {
     'a string in startsWith': rowsPlanOf(customers.where((c, p) => c.name.startsWith(p.secret), { secret })),
     'strings in an IN list': rowsPlanOf(customers.where((c, p) => p.names.includes(c.name), { names: [secret, 'other-4242'] })),
     'a number and a date': rowsPlanOf(orders.where((o, p) => o.total > p.min && o.orderDate >= p.since, { min: 987654.25, since })),
-    'a value in a projection-composed where': rowsPlanOf(customers.select((c) => ({ n: c.name })).where((x, p) => x.n === p.secret, { secret })),
+    'a value in a projection-composed where': rowsPlanOf(
+      customers.select((c) => ({ n: c.name })).where((x, p) => x.n === p.secret, { secret }),
+    ),
   };
 
   it.each(Object.entries(plans))('%s', async (_name, plan) => {
@@ -99,14 +101,18 @@ describe('params values never become SQL text', () => {
       for (const literal of literals) expect(command.sql).not.toContain(literal);
     }
     for (const command of both.mssql) await parseTsql(command.sql);
-    const bound = [...both.sqlite, ...both.mssql].flatMap((c) => c.parameters).map((v) => (v instanceof Date ? v.toISOString() : String(v)));
+    const bound = [...both.sqlite, ...both.mssql]
+      .flatMap((c) => c.parameters)
+      .map((v) => (v instanceof Date ? v.toISOString() : String(v)));
     expect(bound.some((v) => v.includes('zebra') || v.includes('987654') || v.includes('2024-05-06'))).toBe(true);
   });
 
   it('the values themselves appear among the parameters of every shard command', () => {
     const both = renderBoth(plans['a number and a date']);
-    for (const command of both.mssql) expect(command.parameters).toEqual([987654.25, since]);
-    for (const command of both.sqlite) expect(command.parameters).toEqual([987654.25, '2024-05-06T07:08:09.000Z']);
+    // Orders_2025 holds only dates after `since`: that shard's statement drops the implied date test.
+    const expected = (shard: string, date: unknown) => (shard === 'years::2024' ? [987654.25, date] : [987654.25]);
+    for (const command of both.mssql) expect(command.parameters).toEqual(expected(command.shard, since));
+    for (const command of both.sqlite) expect(command.parameters).toEqual(expected(command.shard, '2024-05-06T07:08:09.000Z'));
     const named = renderBoth(plans['a string compared in a where']);
     for (const command of [...named.sqlite, ...named.mssql]) expect(command.parameters).toEqual([secret]);
   });

@@ -20,7 +20,8 @@ import {
   rowsPlanOf,
 } from './plan-fixtures.js';
 
-const columns = (alias: string, names: string[], quote: (s: string) => string) => names.map((c) => `${quote(alias)}.${quote(c)} AS ${quote(c)}`).join(', ');
+const columns = (alias: string, names: string[], quote: (s: string) => string) =>
+  names.map((c) => `${quote(alias)}.${quote(c)} AS ${quote(c)}`).join(', ');
 const dq = (s: string) => `"${s}"`;
 const br = (s: string) => `[${s}]`;
 const ORDER = ['id', 'customerId', 'orderDate', 'total', 'status', 'note'];
@@ -39,9 +40,9 @@ const cases: ShapeCase[] = [
     name: 'value strategy, IN on the shard key: only the listed shards',
     query: customers.where((c, p) => p.regions.includes(c.region), { regions: ['APAC', 'EU'] }),
     shards: ['EU', 'APAC'], // layout order, whatever the order of the list
-    sqlite: `SELECT ${S_ALL} FROM "Customers_EU" AS "c" WHERE "c"."region" IN (?, ?)`,
-    mssql: `SELECT ${M_ALL} FROM [Customers_EU] AS [c] WHERE [c].[region] IN (@p0, @p1)`,
-    params: { sqlite: ['APAC', 'EU'], mssql: ['APAC', 'EU'] },
+    // Each listed shard holds one of the listed values only: the IN is implied there and dropped.
+    sqlite: `SELECT ${S_ALL} FROM "Customers_EU" AS "c"`,
+    mssql: `SELECT ${M_ALL} FROM [Customers_EU] AS [c]`,
     merge: { kind: 'concat' },
     finish: 'entity',
     terminal: 'stream',
@@ -59,11 +60,20 @@ const cases: ShapeCase[] = [
   },
   {
     name: 'contradictory shard-key predicates: no command at all, the answer is empty without I/O',
-    query: customers.where((c) => c.region === 'EU').where((c) => c.region === 'US').orderBy((c) => c.name),
+    query: customers
+      .where((c) => c.region === 'EU')
+      .where((c) => c.region === 'US')
+      .orderBy((c) => c.name),
     shards: [],
     sqlite: '',
     mssql: '',
-    merge: { kind: 'ordered', keys: [{ field: 'name', descending: false }, { field: 'id', descending: false }] },
+    merge: {
+      kind: 'ordered',
+      keys: [
+        { field: 'name', descending: false },
+        { field: 'id', descending: false },
+      ],
+    },
     finish: 'entity',
     terminal: 'stream',
   },
@@ -81,9 +91,18 @@ const cases: ShapeCase[] = [
     name: 'date strategy (year shards): a range reads only the years it overlaps',
     query: orders.where((o, p) => o.orderDate >= p.from && o.orderDate < p.to, { from: utc('2024-03-01'), to: utc('2025-02-01') }),
     shards: ['years::2024', 'years::2025'],
-    sqlite: `SELECT ${S_ORDER} FROM "Orders_2024" AS "o" WHERE "o"."orderDate" >= ? AND "o"."orderDate" < ?`,
-    mssql: `SELECT ${M_ORDER} FROM [Orders_2024] AS [o] WHERE [o].[orderDate] >= @p0 AND [o].[orderDate] < @p1`,
-    params: { sqlite: ['2024-03-01T00:00:00.000Z', '2025-02-01T00:00:00.000Z'], mssql: [utc('2024-03-01'), utc('2025-02-01')] },
+    // Each year keeps only the bound that cuts into it: all of 2024 is before 2025-02-01, all of
+    // 2025 after 2024-03-01.
+    sqlite: `SELECT ${S_ORDER} FROM "Orders_2024" AS "o" WHERE "o"."orderDate" >= ?`,
+    mssql: `SELECT ${M_ORDER} FROM [Orders_2024] AS [o] WHERE [o].[orderDate] >= @p0`,
+    params: { sqlite: ['2024-03-01T00:00:00.000Z'], mssql: [utc('2024-03-01')] },
+    perShard: {
+      'years::2025': {
+        sqlite: `SELECT ${S_ORDER} FROM "Orders_2025" AS "o" WHERE "o"."orderDate" < ?`,
+        mssql: `SELECT ${M_ORDER} FROM [Orders_2025] AS [o] WHERE [o].[orderDate] < @p0`,
+        params: { sqlite: ['2025-02-01T00:00:00.000Z'], mssql: [utc('2025-02-01')] },
+      },
+    },
     merge: { kind: 'concat' },
     finish: 'entity',
     terminal: 'stream',
@@ -92,9 +111,9 @@ const cases: ShapeCase[] = [
     name: 'date strategy: a whole year with an exclusive upper bound reads that year only',
     query: orders.where((o, p) => o.orderDate >= p.from && o.orderDate < p.to, { from: utc('2024-01-01'), to: utc('2025-01-01') }),
     shards: ['years::2024'],
-    sqlite: `SELECT ${S_ORDER} FROM "Orders_2024" AS "o" WHERE "o"."orderDate" >= ? AND "o"."orderDate" < ?`,
-    mssql: `SELECT ${M_ORDER} FROM [Orders_2024] AS [o] WHERE [o].[orderDate] >= @p0 AND [o].[orderDate] < @p1`,
-    params: { sqlite: ['2024-01-01T00:00:00.000Z', '2025-01-01T00:00:00.000Z'], mssql: [utc('2024-01-01'), utc('2025-01-01')] },
+    // The range is exactly the shard's interval: both bounds are implied and dropped.
+    sqlite: `SELECT ${S_ORDER} FROM "Orders_2024" AS "o"`,
+    mssql: `SELECT ${M_ORDER} FROM [Orders_2024] AS [o]`,
     merge: { kind: 'concat' },
     finish: 'entity',
     terminal: 'stream',
@@ -159,16 +178,22 @@ describe('planQuery routing, SQLite and SQL Server side by side', () => {
   });
 
   it('toQueryString of a contradiction says the answer is empty', () => {
-    expect(customers.where((c) => c.region === 'EU').where((c) => c.region === 'US').toQueryString({ dialect: 'mssql' })).toBe(
-      '-- no shard can hold matching rows: the answer is empty without I/O',
-    );
+    expect(
+      customers
+        .where((c) => c.region === 'EU')
+        .where((c) => c.region === 'US')
+        .toQueryString({ dialect: 'mssql' }),
+    ).toBe('-- no shard can hold matching rows: the answer is empty without I/O');
   });
 });
 
 describe('planning does no I/O', () => {
   // engineCustomers runs on the real ShardedQueryExecutor whose driver throws NoIoError on any call.
   it('explain() and toQueryString() in both dialects never reach the driver', () => {
-    const q = engineCustomers.where((c) => c.region === 'EU').orderBy((c) => c.name).take(3);
+    const q = engineCustomers
+      .where((c) => c.region === 'EU')
+      .orderBy((c) => c.name)
+      .take(3);
     expect(q.explain({ dialect: 'mssql' }).commands).toHaveLength(1);
     expect(q.explain().dialect).toBe('sqlite'); // the executor's own dialect by default
     expect(q.toQueryString({ dialect: 'sqlite' })).toContain('LIMIT ?');
@@ -189,7 +214,17 @@ describe('planning does no I/O', () => {
   });
 
   it('a contradiction runs without touching the driver', async () => {
-    await expect(engineCustomers.where((c) => c.region === 'EU').where((c) => c.region === 'US').toArray()).resolves.toEqual([]);
-    await expect(engineCustomers.where((c) => c.region === 'EU').where((c) => c.region === 'US').count()).resolves.toBe(0);
+    await expect(
+      engineCustomers
+        .where((c) => c.region === 'EU')
+        .where((c) => c.region === 'US')
+        .toArray(),
+    ).resolves.toEqual([]);
+    await expect(
+      engineCustomers
+        .where((c) => c.region === 'EU')
+        .where((c) => c.region === 'US')
+        .count(),
+    ).resolves.toBe(0);
   });
 });
