@@ -9,7 +9,8 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { compileForNode } from '../support/compile-for-node.js';
 import { plannedSave, seedData } from './support/crash-scenarios.js';
-import { openWriteShop, tableRows } from './support/write-shop.js';
+import { createDatabases, dropDatabases, freshDatabaseName, postgresServers, withDatabase } from '../support/postgres-servers.js';
+import { openWriteShop, openWriteShopAt, tableRows, tableRowsAt, type WriteShopPlace } from './support/write-shop.js';
 
 const CHILD = 'tests/e2e/support/crash-save.ts';
 let build: ReturnType<typeof compileForNode>;
@@ -24,9 +25,14 @@ afterAll(() => {
   console.log(`crash-recovery: ${killed} child processes killed with SIGKILL mid-protocol, 0 partial outcomes`);
 });
 
-function runChild(dir: string, mode: 'save' | 'recover', scenario: string, killAt: string): Promise<{ signal: NodeJS.Signals | null; stdout: string; stderr: string }> {
+function runChild(
+  where: string,
+  mode: 'save' | 'recover',
+  scenario: string,
+  killAt: string,
+): Promise<{ signal: NodeJS.Signals | null; stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [build.compiled(CHILD), dir, mode, scenario, killAt], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [build.compiled(CHILD), where, mode, scenario, killAt], { stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     child.stdout.setEncoding('utf8').on('data', (c: string) => (stdout += c));
@@ -114,16 +120,104 @@ describe.each(Object.keys(KILL_POINTS))('a save across databases killed mid-prot
     },
   );
 
-  it.each(Array.from({ length: ROUNDS }, (_, round) => round))('recovery itself killed after redoing a participant (round %i) is finished by the next recovery', async () => {
-    const dir = await freshShop();
-    const save = await runChild(dir, 'save', scenario, 'decided');
-    expect(save.signal).toBe('SIGKILL');
+  it.each(Array.from({ length: ROUNDS }, (_, round) => round))(
+    'recovery itself killed after redoing a participant (round %i) is finished by the next recovery',
+    async () => {
+      const dir = await freshShop();
+      const save = await runChild(dir, 'save', scenario, 'decided');
+      expect(save.signal).toBe('SIGKILL');
+      killed++;
+      const recovery = await runChild(dir, 'recover', scenario, 'recovered');
+      expect(recovery.signal, `recovery was not killed: ${recovery.stdout} ${recovery.stderr}`).toBe('SIGKILL');
+      killed++;
+      await recoverHere(dir);
+      expect(JSON.stringify(tableRows(dir))).toBe(states.after);
+      rmSync(dir, { recursive: true, force: true });
+    },
+  );
+});
+
+// The same protocol on PostgreSQL: the customers' database and the 2024 orders on the main server,
+// the 2023 and 2025 orders on the second one. A killed process's open transactions are rolled back
+// by the servers when its connections drop.
+describe('on PostgreSQL over two servers', () => {
+  const places: { place: WriteShopPlace & { kind: 'postgres' }; onMain: string[]; onSecond: string[] }[] = [];
+
+  async function freshPlace(): Promise<WriteShopPlace & { kind: 'postgres' }> {
+    const { main, second } = postgresServers();
+    const own = freshDatabaseName('crash');
+    const years = { '2023': freshDatabaseName('crash23'), '2024': freshDatabaseName('crash24'), '2025': freshDatabaseName('crash25') };
+    const onMain = [own, years['2024']];
+    const onSecond = [years['2023'], years['2025']];
+    await createDatabases(main, onMain);
+    await createDatabases(second, onSecond);
+    const place = {
+      kind: 'postgres' as const,
+      own: withDatabase(main, own),
+      years: { '2023': withDatabase(second, years['2023']), '2024': withDatabase(main, years['2024']), '2025': withDatabase(second, years['2025']) },
+    };
+    places.push({ place, onMain, onSecond });
+    const ctx = openWriteShopAt(place);
+    try {
+      await ctx.ensureCreated();
+      await seedData(ctx);
+    } finally {
+      await ctx.close();
+    }
+    return place;
+  }
+
+  afterAll(async () => {
+    const { main, second } = postgresServers();
+    await dropDatabases(main, places.flatMap((p) => p.onMain));
+    await dropDatabases(second, places.flatMap((p) => p.onSecond));
+  });
+
+  let states: { before: string; after: string };
+  beforeAll(async () => {
+    const place = await freshPlace();
+    const before = JSON.stringify(await tableRowsAt(place));
+    const ctx = openWriteShopAt(place);
+    try {
+      await plannedSave(ctx, 'all');
+      await ctx.saveChanges();
+    } finally {
+      await ctx.close();
+    }
+    states = { before, after: JSON.stringify(await tableRowsAt(place)) };
+    expect(states.after).not.toBe(states.before);
+  });
+
+  async function recoverAt(place: WriteShopPlace): Promise<void> {
+    const ctx = openWriteShopAt(place);
+    try {
+      await ctx.recover();
+      expect(await ctx.recover()).toEqual({ recovered: 0, participantsRedone: 0 });
+    } finally {
+      await ctx.close();
+    }
+  }
+
+  it.each([
+    { at: 'prepared', outcome: 'before' },
+    { at: 'decided', outcome: 'after' },
+    { at: 'committed:1', outcome: 'after' },
+    { at: 'committed:3', outcome: 'after' },
+  ] as const)('killed at $at: recovery leaves the $outcome state', async ({ at, outcome }) => {
+    const place = await freshPlace();
+    const run = await runChild(JSON.stringify(place), 'save', 'all', at);
+    expect(run.signal, `the child was not killed at ${at}: ${run.stdout} ${run.stderr}`).toBe('SIGKILL');
     killed++;
-    const recovery = await runChild(dir, 'recover', scenario, 'recovered');
-    expect(recovery.signal, `recovery was not killed: ${recovery.stdout} ${recovery.stderr}`).toBe('SIGKILL');
-    killed++;
-    await recoverHere(dir);
-    expect(JSON.stringify(tableRows(dir))).toBe(states.after);
-    rmSync(dir, { recursive: true, force: true });
+    await recoverAt(place);
+    expect(JSON.stringify(await tableRowsAt(place))).toBe(outcome === 'after' ? states.after : states.before);
+  });
+
+  it('recovery killed after redoing a participant is finished by the next recovery', async () => {
+    const place = await freshPlace();
+    expect((await runChild(JSON.stringify(place), 'save', 'all', 'decided')).signal).toBe('SIGKILL');
+    expect((await runChild(JSON.stringify(place), 'recover', 'all', 'recovered')).signal).toBe('SIGKILL');
+    killed += 2;
+    await recoverAt(place);
+    expect(JSON.stringify(await tableRowsAt(place))).toBe(states.after);
   });
 });

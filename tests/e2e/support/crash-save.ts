@@ -4,12 +4,13 @@
 import diagnosticsChannel from 'node:diagnostics_channel';
 import { TRANSACTION_STEP_CHANNEL, type TransactionStepMessage } from '../../../src/index.js';
 import { plannedSave } from './crash-scenarios.js';
-import { openWriteShop } from './write-shop.js';
+import { openWriteShopAt, type WriteShopPlace } from './write-shop.js';
 
-const [dir, mode, scenario, killAt] = process.argv.slice(2);
-if (dir === undefined || (mode !== 'save' && mode !== 'recover') || scenario === undefined || killAt === undefined) {
-  throw new Error('usage: node crash-save.js <dir> save|recover <scenario> <step[:participant]>');
+const [where, mode, scenario, killAt] = process.argv.slice(2);
+if (where === undefined || (mode !== 'save' && mode !== 'recover') || scenario === undefined || killAt === undefined) {
+  throw new Error('usage: node crash-save.js <dir or place JSON> save|recover <scenario> <step[:participant]>');
 }
+const place: WriteShopPlace = where.startsWith('{') ? (JSON.parse(where) as WriteShopPlace) : { kind: 'sqlite', dir: where };
 const [killStep, killParticipant] = killAt.split(':');
 
 diagnosticsChannel.subscribe(TRANSACTION_STEP_CHANNEL, (message) => {
@@ -19,7 +20,7 @@ diagnosticsChannel.subscribe(TRANSACTION_STEP_CHANNEL, (message) => {
   }
 });
 
-const ctx = openWriteShop(dir, { recoverOnFirstWrite: false });
+const ctx = openWriteShopAt(place, { recoverOnFirstWrite: false });
 if (mode === 'save') {
   await plannedSave(ctx, scenario);
   await ctx.saveChanges();
