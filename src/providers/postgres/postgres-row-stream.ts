@@ -116,7 +116,7 @@ export class PostgresRowStream implements AsyncIterableIterator<DriverRow> {
         if (outcome === 'timeout') healthy = false;
         if (outcome === 'rejected') {
           // A failed fetch ended the portal: nothing to close, but wait until the server is ready again.
-          if (cursor !== undefined) healthy = (await settleWithin(readyAgain(cursor), this.source.cancelWaitMs)) === 'resolved';
+          healthy = (await settleWithin(readyAgain(lease), this.source.cancelWaitMs)) === 'resolved';
           cursor = undefined;
         }
       }
@@ -188,7 +188,7 @@ export class PostgresRowStream implements AsyncIterableIterator<DriverRow> {
       if (!this.ended) {
         // The error ended the portal: nothing to close. Give the connection back once the server
         // has answered the Sync that follows an error, so it is idle (not still `active`) by then.
-        if (this.cursor !== undefined && !connectionLost(error)) await settleWithin(readyAgain(this.cursor), this.source.cancelWaitMs);
+        if (this.lease !== undefined && !connectionLost(error)) await settleWithin(readyAgain(this.lease), this.source.cancelWaitMs);
         this.cursor = undefined;
         await this.fail(this.source.error(error, this.source.sql));
       }
@@ -224,10 +224,23 @@ function connectionLost(error: unknown): boolean {
   return severity === 'FATAL' || severity === 'PANIC' || typeof code !== 'string' || !/^[0-9A-Z]{5}$/.test(code);
 }
 
-/** Settles once pg-cursor has seen ReadyForQuery (its 'end' event): the connection is idle. */
-function readyAgain(cursor: Cursor<DriverRow>): Promise<void> {
-  if ((cursor as unknown as { state: string }).state === 'done') return Promise.resolve();
-  return new Promise<void>((resolve) => cursor.once('end', () => resolve()));
+/**
+ * Settles once the connection has seen ReadyForQuery (the server is idle again), or has ended.
+ * After an error pg no longer routes ReadyForQuery to the failed cursor, so this listens on the
+ * connection itself.
+ */
+function readyAgain(lease: PostgresLease): Promise<void> {
+  const client = lease.client as unknown as { readyForQuery: boolean; connection: NodeJS.EventEmitter };
+  if (client.readyForQuery) return Promise.resolve();
+  return new Promise<void>((resolve) => {
+    const done = (): void => {
+      client.connection.off('readyForQuery', done);
+      client.connection.off('end', done);
+      resolve();
+    };
+    client.connection.once('readyForQuery', done);
+    client.connection.once('end', done);
+  });
 }
 
 /** How `promise` settles within `ms`: resolved, rejected, or not yet (timeout). */

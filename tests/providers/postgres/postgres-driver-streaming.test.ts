@@ -182,6 +182,10 @@ describe('cancellation and timeouts', () => {
 
   it('aborting a running statement cancels it on the server; the connection is reused after', async () => {
     const d = open({ pool: { max: 1 } });
+    const backend = async () => {
+      for await (const row of d.query(null, 'SELECT pg_backend_pid() AS pid')) return row.pid;
+    };
+    const before = await backend();
     const controller = new AbortController();
     const reason = new Error('stop');
     const stream = d.query(null, 'SELECT pg_sleep(60)', [], { signal: controller.signal })[Symbol.asyncIterator]();
@@ -192,10 +196,8 @@ describe('cancellation and timeouts', () => {
     // Rejected only after the server stopped the statement: nothing of it runs any more.
     expect(await runningStatements()).toEqual([]);
     expectPoolsIdle(d);
-    // The one pooled connection serves the next statement.
-    const rows: unknown[] = [];
-    for await (const row of d.query(null, 'SELECT pg_backend_pid() AS pid, 1 AS one')) rows.push(row);
-    expect(rows).toHaveLength(1);
+    // The same pooled connection (the same server backend) serves the next statement.
+    expect(await backend()).toBe(before);
     expect(d.stats().databases.get(d.databaseId(null))?.total).toBe(1);
   });
 
@@ -237,6 +239,10 @@ describe('cancellation and timeouts', () => {
 
   it('statementTimeoutMs makes PostgreSQL cancel a slow statement (SQLSTATE 57014); the pool stays usable', async () => {
     const d = open({ statementTimeoutMs: 300, pool: { max: 1 } });
+    const backend = async () => {
+      for await (const row of d.query(null, 'SELECT pg_backend_pid() AS pid')) return row.pid;
+    };
+    const before = await backend();
     const error = await (async () => {
       try {
         for await (const row of d.query(null, 'SELECT pg_sleep(30)')) void row;
@@ -250,6 +256,7 @@ describe('cancellation and timeouts', () => {
     expect(await runningStatements()).toEqual([]);
     expectPoolsIdle(d);
     expect(await d.execute(null, 'SELECT 1')).toEqual({ rowsAffected: 1 });
+    expect(await backend()).toBe(before); // the connection was kept, not replaced
   });
 
   it('close() fails open streams with reason closed and stops their statements', async () => {
