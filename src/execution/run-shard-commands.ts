@@ -122,15 +122,7 @@ class ShardRunner<T> implements ShardRun<T> {
     }
     signal?.addEventListener('abort', this.onUserAbort, { once: true });
     if (timeoutMs !== undefined) {
-      this.timer = setTimeout(() => {
-        this.fail(
-          new DtdeTimeoutError(
-            `The query ran longer than its timeout of ${timeoutMs} ms and its shard commands were cancelled. ` +
-              'Raise queryTimeoutMs or narrow the query (filter on the shard key, add take).',
-            { timeoutMs },
-          ),
-        );
-      }, timeoutMs);
+      this.timer = setTimeout(() => this.fail(queryTimeoutError(timeoutMs)), timeoutMs);
     }
     this.startMore();
   }
@@ -138,7 +130,10 @@ class ShardRunner<T> implements ShardRun<T> {
   async close(): Promise<void> {
     if (!this.closed) {
       this.closed = true;
-      this.abortRunning(new DOMException('The query was closed before all shard results were read.', 'AbortError'));
+      // A DOMException costs a stack capture: build the reason only when a command still runs.
+      if (this.endedCount < this.commands.length) {
+        this.abortRunning(new DOMException('The query was closed before all shard results were read.', 'AbortError'));
+      }
       this.release();
     }
     await Promise.all(this.pumps);
@@ -297,6 +292,15 @@ class ShardRunner<T> implements ShardRun<T> {
       },
     };
   }
+}
+
+/** The error of a query that ran past `queryTimeoutMs`. */
+export function queryTimeoutError(timeoutMs: number): DtdeTimeoutError {
+  return new DtdeTimeoutError(
+    `The query ran longer than its timeout of ${timeoutMs} ms and its shard commands were cancelled. ` +
+      'Raise queryTimeoutMs or narrow the query (filter on the shard key, add take).',
+    { timeoutMs },
+  );
 }
 
 function abortReason(signal: AbortSignal): unknown {

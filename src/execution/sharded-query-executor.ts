@@ -19,7 +19,11 @@ import type { SqlType } from '../sql/sql-ast.js';
 import type { DatabaseDriver } from '../providers/database-driver.js';
 import { findDialect } from '../providers/dialect-registry.js';
 import type { Dialect } from '../sql/dialect.js';
+import type { ValueComparer } from './compare-rows.js';
 import { finishRow, finishRows } from './finish-rows.js';
+import { takeElement } from './merge-element.js';
+import { readSingleShard } from './read-single-shard.js';
+import { stripRow } from './row-stream.js';
 import { mergeRows } from './merge-rows.js';
 import { mergeValue } from './merge-value.js';
 import type { ShardCommand } from './run-shard-commands.js';
@@ -57,6 +61,8 @@ export class ShardedQueryExecutor implements QueryExecutor {
 
   async execute(query: QueryExpression, terminal: TerminalOperation, options: ExecuteOptions = {}): Promise<unknown> {
     const plan = this.plan(query, terminal);
+    const single = this.singleShard(plan, options);
+    if (single !== null) return single;
     if (plan.terminal.where === 'merge' && !isRowsMergePlan(plan.merge)) {
       const value = await mergeValue(plan.merge, this.commands(plan), this.mergeOptions(plan, options));
       if (plan.merge.kind === 'element') return value === null ? null : finishRow(value as MergeRow, plan.finish, plan.entity);
@@ -123,6 +129,46 @@ export class ShardedQueryExecutor implements QueryExecutor {
     return planQuery({ query, terminal, entity, layout, targets: this.targetsOf(entity), strictRouting });
   }
 
+  /**
+   * The fast path of a query one shard answers whole (rows, or first/single over them): the rows
+   * are read straight from the driver into an array, without the runner, the merge and the
+   * per-row generators. Null when the plan needs the general path.
+   */
+  private singleShard(plan: ShardQueryPlan, options: ExecuteOptions): Promise<unknown> | null {
+    if (plan.commands.length !== 1) return null;
+    const merge = plan.merge;
+    const rows = merge.kind === 'element' ? merge.source : merge;
+    if (rows.kind !== 'concat' || rows.skip !== undefined || rows.take !== undefined) return null;
+    if (merge.kind !== 'element' && plan.terminal.where === 'merge') return null;
+    const command = plan.commands[0]!;
+    const { dialect, driver } = this.#options;
+    const rendered = dialect.renderSelect(command.statement);
+    const convert = rowConverter(command.fieldTypes, dialect);
+    const read = readSingleShard(
+      {
+        shardId: command.target.shard.qualifiedId,
+        sql: rendered.sql,
+        run: (signal) =>
+          convert.stream(driver.query(command.target.connection, rendered.sql, rendered.parameters, { signal, safeIntegers: true })),
+      },
+      {
+        signal: options.signal,
+        timeoutMs: this.#options.queryTimeoutMs,
+        entity: plan.entity.name,
+        ...(merge.kind === 'element' ? { doneRowCount: () => 1 } : {}),
+      },
+    );
+    return read.then(async (found) => {
+      const strip = rows.stripFields;
+      if (merge.kind === 'element') {
+        const value = await takeElement(arrayStream(found), merge.op);
+        return value === null ? null : finishRow(stripRow(value, strip), plan.finish, plan.entity);
+      }
+      const out = found.map((row) => finishRow(stripRow(row, strip), plan.finish, plan.entity));
+      return plan.terminal.where === 'client' ? runTerminal(out, plan.terminal.operation) : out;
+    });
+  }
+
   private rows(plan: ShardQueryPlan, options: ExecuteOptions): AsyncIterable<unknown> {
     if (!isRowsMergePlan(plan.merge)) {
       throw new DtdeInvalidOperationError(`A ${plan.merge.kind} plan has no rows to stream.`, { operation: 'stream' });
@@ -138,10 +184,8 @@ export class ShardedQueryExecutor implements QueryExecutor {
         shardId: command.target.shard.qualifiedId,
         sql: rendered.sql,
         run: (signal: AbortSignal) =>
-          convertRows(
+          rowConverter(command.fieldTypes, dialect).stream(
             driver.query(command.target.connection, rendered.sql, rendered.parameters, { signal, safeIntegers: true }),
-            command,
-            dialect,
           ),
       };
     });
@@ -149,6 +193,7 @@ export class ShardedQueryExecutor implements QueryExecutor {
 
   private mergeOptions(plan: ShardQueryPlan, options: ExecuteOptions) {
     return {
+      comparers: orderComparers(plan, this.#options.dialect),
       maxParallel: this.#options.maxParallelShards,
       signal: options.signal,
       timeoutMs: this.#options.queryTimeoutMs,
@@ -164,25 +209,77 @@ export class ShardedQueryExecutor implements QueryExecutor {
   }
 }
 
-/** Driver values to the JavaScript values dtde promises, before the merge compares them. */
-async function* convertRows(
-  rows: AsyncIterable<Record<string, unknown>>,
-  command: ShardCommandPlan,
-  dialect: Dialect,
-): AsyncGenerator<MergeRow> {
-  const typed = Object.entries(command.fieldTypes).filter(
-    (entry): entry is [string, Exclude<SqlType, { kind: 'float' }>] => entry[1].kind !== 'float',
-  );
+/**
+ * The fields whose values the merge must order as the engine does rather than by dtde's default
+ * order: whatever the dialect says for the field's type (`Dialect.orderComparer`; SQL Server's
+ * `uniqueidentifier`). Every command of a plan has the same fields and types.
+ */
+function orderComparers(plan: ShardQueryPlan, dialect: Dialect): Record<string, ValueComparer> | undefined {
+  const fieldTypes = plan.commands[0]?.fieldTypes;
+  if (fieldTypes === undefined || dialect.orderComparer === undefined) return undefined;
+  const comparers: Record<string, ValueComparer> = {};
+  for (const [field, type] of Object.entries(fieldTypes)) {
+    const compare = dialect.orderComparer(type);
+    if (compare !== undefined) comparers[field] = compare;
+  }
+  return comparers;
+}
+
+interface RowConverter {
+  /** Converts one driver row in place. */
+  readonly convert: (row: MergeRow) => void;
+  /** Converts each row of a stream. */
+  readonly stream: (rows: AsyncIterable<Record<string, unknown>>) => AsyncGenerator<MergeRow>;
+}
+
+// Per result shape (a plan's fieldTypes object) and dialect: the converters are worked out once.
+const converters = new WeakMap<object, WeakMap<Dialect, RowConverter>>();
+
+/**
+ * Driver values to the JavaScript values dtde promises, before the merge compares them: one
+ * converter per result shape, holding each typed field with its type, so a row costs a loop over
+ * those fields only.
+ */
+function rowConverter(fieldTypes: Readonly<Record<string, SqlType>>, dialect: Dialect): RowConverter {
+  let byDialect = converters.get(fieldTypes);
+  if (byDialect === undefined) converters.set(fieldTypes, (byDialect = new WeakMap()));
+  let found = byDialect.get(dialect);
+  if (found !== undefined) return found;
+  const typedFields: string[] = [];
+  const typedTypes: Exclude<SqlType, { kind: 'float' }>[] = [];
   // A float expression can still come back as an integer (SQLite's floor/ceil of an int, a CASE
   // whose branch is an int column), which safe-integer drivers return as a bigint; it is a number.
-  const floats = Object.entries(command.fieldTypes)
-    .filter(([, type]) => type.kind === 'float')
-    .map(([field]) => field);
-  for await (const row of rows) {
-    for (const [field, type] of typed) if (field in row) row[field] = dialect.fromDbValue(type, row[field]);
-    for (const field of floats) if (typeof row[field] === 'bigint') row[field] = Number(row[field]);
-    yield row;
+  const floats: string[] = [];
+  for (const [field, type] of Object.entries(fieldTypes)) {
+    if (type.kind === 'float') floats.push(field);
+    else {
+      typedFields.push(field);
+      typedTypes.push(type);
+    }
   }
+  const convert = (row: MergeRow): void => {
+    const r = row as Record<string, unknown>;
+    for (let i = 0; i < typedFields.length; i++) {
+      const field = typedFields[i]!;
+      if (field in r) r[field] = dialect.fromDbValue(typedTypes[i]!, r[field]);
+    }
+    for (const field of floats) if (typeof r[field] === 'bigint') r[field] = Number(r[field]);
+  };
+  found = {
+    convert,
+    stream: async function* (rows) {
+      for await (const row of rows) {
+        convert(row);
+        yield row;
+      }
+    },
+  };
+  byDialect.set(dialect, found);
+  return found;
+}
+
+async function* arrayStream<T>(items: readonly T[]): AsyncGenerator<T> {
+  yield* items;
 }
 
 /** A rows merge plan as `explain()` documents it: the same fields, copied, none of them undefined. */

@@ -37,6 +37,8 @@ export class SqliteRowStream implements AsyncIterableIterator<DriverRow> {
   private readonly cancel = new AbortController();
   private acquiring = false;
   private tail: Promise<unknown> = Promise.resolve();
+  /** `next()` calls queued behind `tail` and not yet settled. */
+  private pending = 0;
   private readonly onAbort = (): void => this.fail(this.source.signal?.reason);
 
   constructor(private readonly source: SqliteRowStreamSource) {}
@@ -46,9 +48,18 @@ export class SqliteRowStream implements AsyncIterableIterator<DriverRow> {
   }
 
   next(): Promise<IteratorResult<DriverRow, undefined>> {
+    // A row already read, with no call in flight: hand it over without queueing behind `tail`
+    // (a page of rows then costs one promise per row, not a chain of them).
+    if (this.pending === 0 && !this.ended && this.index < this.buffer.length && this.source.signal?.aborted !== true) {
+      return Promise.resolve({ done: false, value: this.buffer[this.index++] as DriverRow });
+    }
     // Calls are served in order even if a caller does not await the previous one.
     const result = this.tail.then(() => this.pull());
-    this.tail = result.catch(() => undefined);
+    this.pending++;
+    const settled = (): void => {
+      this.pending--;
+    };
+    this.tail = result.then(settled, settled);
     return result;
   }
 

@@ -1,0 +1,86 @@
+import type { MergeRow } from '../planner/merge-plan.js';
+import { publishQueryShard } from './diagnostics.js';
+import { publishDone, publishPlan } from './merge-rows.js';
+import { queryTimeoutError } from './run-shard-commands.js';
+import { toShardError } from './to-shard-error.js';
+
+export interface SingleShardCommand {
+  readonly shardId: string;
+  readonly sql: string;
+  /** Streams the command's rows, already converted; must stop when `signal` aborts. */
+  readonly run: (signal: AbortSignal | undefined) => AsyncIterable<MergeRow>;
+}
+
+export interface SingleShardOptions {
+  readonly signal?: AbortSignal;
+  readonly timeoutMs?: number;
+  /** The entity name, for the `dtde:query:*` diagnostics. */
+  readonly entity: string;
+  /** What `dtde:query:done` reports as the row count: the rows read, or 1 for a single value (first). */
+  readonly doneRowCount?: (rows: readonly MergeRow[]) => number;
+}
+
+/**
+ * Reads every row of a query that one shard answers whole (it got its own ORDER BY, OFFSET and
+ * limit): no runner, no merge, no per-row generators; the rows are collected as they come. The
+ * same outcomes as the general path: a failure is a `DtdeShardError` naming the shard, an abort
+ * rejects with the signal's reason, `timeoutMs` with `DtdeTimeoutError`, and the same
+ * diagnostics are published. An AbortController and a timer exist only when a timeout is set.
+ *
+ * @example
+ * const rows = await readSingleShard({ shardId: 'EU', sql, run: (signal) => convert(driver.query(...)) }, { entity: 'Customer' });
+ */
+export async function readSingleShard(command: SingleShardCommand, options: SingleShardOptions): Promise<MergeRow[]> {
+  const started = performance.now();
+  publishPlan({ entity: options.entity, maxParallel: 1 }, [command]);
+  const rows: MergeRow[] = [];
+  let error: unknown;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  let timedOut = false;
+  let signal = options.signal;
+  let controller: AbortController | undefined;
+  let onUserAbort: (() => void) | undefined;
+  try {
+    signal?.throwIfAborted();
+    if (options.timeoutMs !== undefined) {
+      const ms = options.timeoutMs;
+      controller = new AbortController();
+      const user = options.signal;
+      onUserAbort = (): void => controller!.abort(user!.reason);
+      user?.addEventListener('abort', onUserAbort, { once: true });
+      timer = setTimeout(() => {
+        timedOut = true;
+        controller!.abort(queryTimeoutError(ms));
+      }, ms);
+      signal = controller.signal;
+    }
+    const shardStarted = performance.now();
+    let failure: unknown;
+    try {
+      for await (const row of command.run(signal)) rows.push(row);
+    } catch (e) {
+      failure = e;
+    }
+    publishQueryShard({
+      shardId: command.shardId,
+      sql: command.sql,
+      durationMs: performance.now() - shardStarted,
+      rowCount: rows.length,
+      ...(failure !== undefined && !signal?.aborted ? { error: failure } : {}),
+      ...(failure !== undefined && signal?.aborted ? { cancelled: true } : {}),
+    });
+    if (failure !== undefined) {
+      if (timedOut) throw queryTimeoutError(options.timeoutMs!);
+      if (options.signal?.aborted) throw options.signal.reason;
+      throw toShardError(command, failure);
+    }
+    return rows;
+  } catch (e) {
+    error = e;
+    throw e;
+  } finally {
+    clearTimeout(timer);
+    if (onUserAbort !== undefined) options.signal?.removeEventListener('abort', onUserAbort);
+    publishDone(options.entity, started, error === undefined ? (options.doneRowCount?.(rows) ?? rows.length) : 0, error);
+  }
+}
