@@ -111,7 +111,10 @@ export class ContextWrites {
   setWrite(query: QueryExpression, set: BoundLambda | null, signal?: AbortSignal): Promise<number> {
     return this.inSession(async (session, runtime) => {
       const plan = planSetWrite(query, set, runtime);
-      await session.begin(plan.statements.map((s) => s.target.connection), signal);
+      await session.begin(
+        plan.statements.map((s) => s.target.connection),
+        signal,
+      );
       await session.run(plan.statements, signal);
       return plan.affected();
     }, signal);

@@ -121,7 +121,9 @@ export class DateShardCatalog {
       });
     }
     if (!(date instanceof Date) || Number.isNaN(date.getTime())) {
-      throw new DtdeInvalidOperationError(`dropShardsBefore: expected a valid Date, got ${String(date)}.`, { operation: 'dropShardsBefore' });
+      throw new DtdeInvalidOperationError(`dropShardsBefore: expected a valid Date, got ${String(date)}.`, {
+        operation: 'dropShardsBefore',
+      });
     }
     const targets = shardTargets(entity, this.layout, { maxIdentifierLength });
     const doomed = [];
@@ -169,9 +171,19 @@ export class DateShardCatalog {
 function layoutWith(layout: ShardLayout, group: string, ids: readonly string[]): ShardLayout {
   const shards = layout.groups.get(group) ?? [];
   const known = new Set(shards.map((s) => s.id));
-  const added = ids.filter((id) => !known.has(id)).map((id): ShardModel =>
-    Object.freeze({ id, group, qualifiedId: group === DEFAULT_SHARD_GROUP ? id : `${group}::${id}`, placement: 'table', connection: null, readOnly: false }),
-  );
+  const added = ids
+    .filter((id) => !known.has(id))
+    .map(
+      (id): ShardModel =>
+        Object.freeze({
+          id,
+          group,
+          qualifiedId: group === DEFAULT_SHARD_GROUP ? id : `${group}::${id}`,
+          placement: 'table',
+          connection: null,
+          readOnly: false,
+        }),
+    );
   if (added.length === 0 && layout.groups.has(group)) return layout;
   return { groups: new Map(layout.groups).set(group, [...shards, ...added]) };
 }

@@ -356,7 +356,12 @@ export abstract class DtdeContext implements AsyncDisposable {
   async dropShardsBefore<T>(entity: EntityClass<T>, date: Date): Promise<string[]> {
     const provider = this.#ready('dropShardsBefore');
     await this.#shards.discover(this.model, provider);
-    return this.#shards.dropBefore(entityModelOf(this.model, entity, this.constructor.name), date, provider, this.options.maxIdentifierLength);
+    return this.#shards.dropBefore(
+      entityModelOf(this.model, entity, this.constructor.name),
+      date,
+      provider,
+      this.options.maxIdentifierLength,
+    );
   }
 
   /**
@@ -429,7 +434,9 @@ export abstract class DtdeContext implements AsyncDisposable {
 
   #entityOf(entity: object, operation: string) {
     if (typeof entity !== 'object' || entity === null) {
-      throw new DtdeInvalidOperationError(`${operation}() needs an entity object, got ${entity === null ? 'null' : typeof entity}.`, { operation });
+      throw new DtdeInvalidOperationError(`${operation}() needs an entity object, got ${entity === null ? 'null' : typeof entity}.`, {
+        operation,
+      });
     }
     const type = (entity as { constructor?: unknown }).constructor;
     if (type === Object || typeof type !== 'function') {
@@ -485,7 +492,12 @@ export abstract class DtdeContext implements AsyncDisposable {
   }
 
   #schemaScope(provider: DtdeProvider): SchemaScope {
-    return { model: this.model, layout: this.shardLayout, provider, targetOptions: { maxIdentifierLength: this.options.maxIdentifierLength } };
+    return {
+      model: this.model,
+      layout: this.shardLayout,
+      provider,
+      targetOptions: { maxIdentifierLength: this.options.maxIdentifierLength },
+    };
   }
 
   #cachedModel(): Model {

@@ -36,9 +36,12 @@ export class TemporalDbSet<T> extends DbSet<T> {
     checkedDate(from, 'validBetween', 'from');
     checkedDate(to, 'validBetween', 'to');
     if (from.getTime() > to.getTime()) {
-      throw new DtdeInvalidOperationError(`validBetween(from, to): from (${from.toISOString()}) is after to (${to.toISOString()}); pass the earlier instant first.`, {
-        operation: 'validBetween',
-      });
+      throw new DtdeInvalidOperationError(
+        `validBetween(from, to): from (${from.toISOString()}) is after to (${to.toISOString()}); pass the earlier instant first.`,
+        {
+          operation: 'validBetween',
+        },
+      );
     }
     return this.withOperator({ kind: 'where', predicate: validBetweenPredicate(validFrom, validTo, from, to) });
   }
@@ -52,7 +55,10 @@ export class TemporalDbSet<T> extends DbSet<T> {
   #temporal(operation: string): TemporalModel {
     const temporal = this.entityModel.temporal;
     if (temporal === null) {
-      throw new DtdeInvalidOperationError(`${operation}() needs temporal validity: configure e.hasTemporalValidity(...) for ${this.entityModel.name}.`, { operation });
+      throw new DtdeInvalidOperationError(
+        `${operation}() needs temporal validity: configure e.hasTemporalValidity(...) for ${this.entityModel.name}.`,
+        { operation },
+      );
     }
     return temporal;
   }

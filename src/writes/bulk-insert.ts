@@ -1,3 +1,4 @@
+import { runAll } from './run-all.js';
 import { DtdeConfigurationError } from '../errors/dtde-configuration-error.js';
 import type { EntityModel } from '../metadata/model.js';
 import { shardTargets } from '../metadata/shard-targets.js';
@@ -53,7 +54,7 @@ export async function bulkInsert(
     await runtime.ensureShards?.(entity, batch);
     const plan = planChanges(changes, runtime);
     await session.run(plan.statements, options.signal);
-    session.onCommit(() => plan.afterCommit.forEach((apply) => apply()));
+    session.onCommit(() => runAll(plan.afterCommit));
     for (const s of plan.statements) perShard[s.target.shard.qualifiedId] += s.insertedRows ?? 0;
     rowsInserted += batch.length;
     firstIndex += batch.length;

@@ -86,7 +86,10 @@ export function planChanges(changes: readonly PendingChange[], runtime: WriteRun
     const start = from[temporal.validFrom];
     if (!(start instanceof Date) || now.getTime() <= start.getTime()) {
       throw new DtdeInvalidOperationError(
-        `Cannot version ${entity.name} (${entity.key.filter((k) => k !== temporal.validFrom).map((k) => `${k} = ${show(from[k])}`).join(', ')}): ` +
+        `Cannot version ${entity.name} (${entity.key
+          .filter((k) => k !== temporal.validFrom)
+          .map((k) => `${k} = ${show(from[k])}`)
+          .join(', ')}): ` +
           `the save's instant ${now.toISOString()} is not after the current version's ${temporal.validFrom} ${start instanceof Date ? start.toISOString() : show(start)}. ` +
           'A new version must start after the one it closes; check the clock, or save without versioning.',
         { operation: 'saveChangesWithVersioning' },
@@ -99,8 +102,19 @@ export function planChanges(changes: readonly PendingChange[], runtime: WriteRun
     if (token) set.push({ column: token.column, value: param(token, nextToken(token, from[token.name])) });
     statements.push({
       target,
-      rendered: dialect.renderUpdate({ kind: 'update', table: target.table, alias: 'e', set, where: sql.and(rowMatch(entity, from, token), open) }),
-      expect: { entity: entity.name, key: keyOf(entity, from), token: token !== undefined, operation: change.kind === 'remove' ? 'remove' : 'update' },
+      rendered: dialect.renderUpdate({
+        kind: 'update',
+        table: target.table,
+        alias: 'e',
+        set,
+        where: sql.and(rowMatch(entity, from, token), open),
+      }),
+      expect: {
+        entity: entity.name,
+        key: keyOf(entity, from),
+        token: token !== undefined,
+        operation: change.kind === 'remove' ? 'remove' : 'update',
+      },
     });
     if (change.kind === 'remove') {
       afterCommit.push(() => {
@@ -162,7 +176,9 @@ export function planChanges(changes: readonly PendingChange[], runtime: WriteRun
               kind: 'update',
               table: oldTarget.table,
               alias: 'e',
-              set: entity.properties.filter((p) => !p.generated && !entity.key.includes(p.name)).map((p) => ({ column: p.column, value: param(p, row[p.name]) })),
+              set: entity.properties
+                .filter((p) => !p.generated && !entity.key.includes(p.name))
+                .map((p) => ({ column: p.column, value: param(p, row[p.name]) })),
               where: rowMatch(entity, from, token),
             }),
             expect: { entity: entity.name, key: keyOf(entity, from), token: token !== undefined, operation: 'update' },
@@ -192,7 +208,11 @@ export function planChanges(changes: readonly PendingChange[], runtime: WriteRun
     const columns = entity.properties.filter((p) => !p.generated);
     const perStatement = Math.max(
       1,
-      Math.min(PREFERRED_ROWS_PER_INSERT, dialect.maxRowsPerInsert, Math.floor(dialect.maxParametersPerStatement / Math.max(1, columns.length))),
+      Math.min(
+        PREFERRED_ROWS_PER_INSERT,
+        dialect.maxRowsPerInsert,
+        Math.floor(dialect.maxParametersPerStatement / Math.max(1, columns.length)),
+      ),
     );
     for (let start = 0; start < rows.length; start += perStatement) {
       const chunk = rows.slice(start, start + perStatement);
@@ -254,7 +274,12 @@ function deleteStatement(
 ): WriteStatement {
   return {
     target,
-    rendered: runtime.provider.dialect.renderDelete({ kind: 'delete', table: target.table, alias: 'e', where: rowMatch(entity, from, token) }),
+    rendered: runtime.provider.dialect.renderDelete({
+      kind: 'delete',
+      table: target.table,
+      alias: 'e',
+      where: rowMatch(entity, from, token),
+    }),
     expect: { entity: entity.name, key: keyOf(entity, from), token: token !== undefined, operation },
   };
 }
@@ -267,7 +292,11 @@ function rowMatch(entity: EntityModel, from: Readonly<Record<string, unknown>>, 
   });
   if (token) {
     const value = from[token.name];
-    terms.push(value === null || value === undefined ? sql.isNull(sql.column('e', token.column)) : sql.binary('=', sql.column('e', token.column), param(token, value)));
+    terms.push(
+      value === null || value === undefined
+        ? sql.isNull(sql.column('e', token.column))
+        : sql.binary('=', sql.column('e', token.column), param(token, value)),
+    );
   }
   return terms.reduce((a, b) => sql.and(a, b));
 }

@@ -1,3 +1,4 @@
+import { DtdeConfigurationError } from '../errors/dtde-configuration-error.js';
 import type { ConnectionRef } from '../metadata/model.js';
 import type { RenderedSql } from '../sql/dialect.js';
 import {
@@ -109,8 +110,9 @@ function connectionOf(runtime: WriteRuntime, databaseId: string): ConnectionRef 
     for (const shard of shards)
       if (shard.connection !== null && provider.databaseId(shard.connection) === databaseId) return shard.connection;
   }
-  throw new Error(
+  throw new DtdeConfigurationError(
     `A decided save in the coordinator's log wrote database '${databaseId}', which this context's shard layout no longer names. ` +
-      'Recover with a context whose shards include that database.',
+      'Recover with a context whose shards include that database (ctx.recover()), then remove it from the layout.',
+    { path: 'options.shards' },
   );
 }

@@ -1,3 +1,4 @@
+import { runAll } from './run-all.js';
 import { DtdeCommitError } from '../errors/dtde-commit-error.js';
 import type { PendingChange } from './pending-change.js';
 import { planChanges } from './plan-changes.js';
@@ -24,7 +25,12 @@ export interface SaveResult {
 export async function saveChanges(
   runtime: WriteRuntime,
   changes: readonly PendingChange[],
-  options: { readonly signal?: AbortSignal; readonly session?: WriteSession; readonly operation?: string; readonly versioning?: boolean } = {},
+  options: {
+    readonly signal?: AbortSignal;
+    readonly session?: WriteSession;
+    readonly operation?: string;
+    readonly versioning?: boolean;
+  } = {},
 ): Promise<SaveResult> {
   const at = options.versioning ? runtime.now() : undefined;
   // A versioned save decides the validity columns of what it writes: check and route the rows as
@@ -36,23 +42,26 @@ export async function saveChanges(
   if (plan.statements.length === 0) return { rowCount: 0, decided: true };
   if (options.session) {
     await options.session.run(plan.statements, options.signal);
-    options.session.onCommit(() => plan.afterCommit.forEach((apply) => apply()));
+    options.session.onCommit(() => runAll(plan.afterCommit));
     return { rowCount: plan.rowCount, decided: false };
   }
   const session = new WriteSession(runtime);
   try {
-    await session.begin(plan.statements.map((s) => s.target.connection), options.signal);
+    await session.begin(
+      plan.statements.map((s) => s.target.connection),
+      options.signal,
+    );
     await session.run(plan.statements, options.signal);
     await session.commit(options.signal);
   } catch (error) {
     await session.rollback();
     // A decided save is durable even when a database's commit is pending recovery.
     if (error instanceof DtdeCommitError && error.outcomes.some((o) => o.outcome === 'committed')) {
-      plan.afterCommit.forEach((apply) => apply());
+      runAll(plan.afterCommit);
     }
     throw error;
   }
-  plan.afterCommit.forEach((apply) => apply());
+  runAll(plan.afterCommit);
   return { rowCount: plan.rowCount, decided: true };
 }
 

@@ -1,6 +1,8 @@
+import { runAll } from './run-all.js';
 import { randomUUID } from 'node:crypto';
 import { DtdeCommitError, type CommitOutcome } from '../errors/dtde-commit-error.js';
 import { DtdeConcurrencyError } from '../errors/dtde-concurrency-error.js';
+import { DtdeInvalidOperationError } from '../errors/dtde-invalid-operation-error.js';
 import type { ConnectionRef } from '../metadata/model.js';
 import type { DriverRow, DriverTransaction } from '../providers/database-driver.js';
 import type { RenderedSql } from '../sql/dialect.js';
@@ -102,17 +104,21 @@ export class WriteSession {
       if (participants.length === 1) await participants[0].tx.commit();
       else if (participants.length > 1) await this.#commitAcrossDatabases(participants, signal);
     } catch (error) {
-      if (error instanceof DtdeCommitError && error.outcomes.some((o) => o.outcome === 'committed')) this.#onCommit.forEach((a) => a());
+      if (error instanceof DtdeCommitError && error.outcomes.some((o) => o.outcome === 'committed')) runAll(this.#onCommit);
       throw error;
     }
-    this.#onCommit.forEach((a) => a());
+    runAll(this.#onCommit);
   }
 
   async #participant(connection: ConnectionRef | null, signal?: AbortSignal): Promise<Participant> {
     const databaseId = this.#runtime.provider.databaseId(connection);
     let participant = this.#participants.get(databaseId);
     if (participant === undefined) {
-      if (this.#ended) throw new Error('internal: write session already ended');
+      if (this.#ended) {
+        throw new DtdeInvalidOperationError('This transaction has already ended; start a new save or transaction scope for more writes.', {
+          operation: 'write',
+        });
+      }
       const tx = await this.#runtime.provider.driver.beginTransaction(connection, { signal });
       participant = { databaseId, connection, shardIds: new Set(), tx, redo: [] };
       this.#participants.set(databaseId, participant);

@@ -154,7 +154,11 @@ describe('on PostgreSQL over two servers', () => {
     const place = {
       kind: 'postgres' as const,
       own: withDatabase(main, own),
-      years: { '2023': withDatabase(second, years['2023']), '2024': withDatabase(main, years['2024']), '2025': withDatabase(second, years['2025']) },
+      years: {
+        '2023': withDatabase(second, years['2023']),
+        '2024': withDatabase(main, years['2024']),
+        '2025': withDatabase(second, years['2025']),
+      },
     };
     places.push({ place, onMain, onSecond });
     const ctx = openWriteShopAt(place);
@@ -169,8 +173,14 @@ describe('on PostgreSQL over two servers', () => {
 
   afterAll(async () => {
     const { main, second } = postgresServers();
-    await dropDatabases(main, places.flatMap((p) => p.onMain));
-    await dropDatabases(second, places.flatMap((p) => p.onSecond));
+    await dropDatabases(
+      main,
+      places.flatMap((p) => p.onMain),
+    );
+    await dropDatabases(
+      second,
+      places.flatMap((p) => p.onSecond),
+    );
   });
 
   let states: { before: string; after: string };

@@ -29,7 +29,9 @@ afterEach(async () => {
 const tables = () => {
   const db = new Database(join(dir, 'shop.db'), { readonly: true });
   try {
-    return (db.prepare(`SELECT name FROM sqlite_master WHERE type = 'table' AND name LIKE 'Readings%' ORDER BY name`).all() as { name: string }[]).map((r) => r.name);
+    return (
+      db.prepare(`SELECT name FROM sqlite_master WHERE type = 'table' AND name LIKE 'Readings%' ORDER BY name`).all() as { name: string }[]
+    ).map((r) => r.name);
   } finally {
     db.close();
   }
@@ -45,7 +47,12 @@ describe('autoCreate', () => {
     expect(tables()).toEqual(['Readings_202401', 'Readings_202403', 'Readings_202511']);
     const oracle = new Oracle([[AutoShop.Reading, rows]]);
     await oracle.check(ctx, AutoShop.Reading, (q) => q.orderBy((r) => r.id).toArray(), { ordered: true });
-    await oracle.check(ctx, AutoShop.Reading, (q) => q.where((r, p) => r.takenAt >= p.from, { from: new Date('2024-03-15T00:00:00Z') }).count(), { ordered: false });
+    await oracle.check(
+      ctx,
+      AutoShop.Reading,
+      (q) => q.where((r, p) => r.takenAt >= p.from, { from: new Date('2024-03-15T00:00:00Z') }).count(),
+      { ordered: false },
+    );
     // A move into a month that does not exist yet creates it too.
     const r1 = (await ctx.readings.first((r) => r.id === 1))!;
     r1.takenAt = new Date('2024-07-04T00:00:00Z');
@@ -63,15 +70,19 @@ describe('autoCreate', () => {
   });
 
   it('needs table storage and date sharding', () => {
-    expect(() =>
-      new (class extends AutoShop {
-        protected override onModelCreating(mb: ModelBuilder): void {
-          mb.entity(AutoShop.Reading, (e) => {
-            AutoShop.configure(e);
-            e.shardByDate((r) => r.takenAt, 'month').withStorageMode('databases').useShardGroup('months').autoCreate();
-          });
-        }
-      })({}).model,
+    expect(
+      () =>
+        new (class extends AutoShop {
+          protected override onModelCreating(mb: ModelBuilder): void {
+            mb.entity(AutoShop.Reading, (e) => {
+              AutoShop.configure(e);
+              e.shardByDate((r) => r.takenAt, 'month')
+                .withStorageMode('databases')
+                .useShardGroup('months')
+                .autoCreate();
+            });
+          }
+        })({}).model,
     ).toThrow(DtdeConfigurationError);
   });
 });

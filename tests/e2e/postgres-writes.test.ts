@@ -4,7 +4,18 @@
 // counts (each reads exactly its one shard, as the plan channel shows).
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { DtdeConcurrencyError, DtdeContext, DtdeValidationError, type ModelBuilder } from '../../src/index.js';
-import { Account, configureAccount, configureContract, configureCustomer, configureOrder, Contract, Customer, Order, REGIONS, YEARS } from '../support/shop-model.js';
+import {
+  Account,
+  configureAccount,
+  configureContract,
+  configureCustomer,
+  configureOrder,
+  Contract,
+  Customer,
+  Order,
+  REGIONS,
+  YEARS,
+} from '../support/shop-model.js';
 import { listenDiagnostics } from './support/listen-diagnostics.js';
 import { Oracle } from './support/oracle.js';
 import { E2E_PROVIDERS, type E2eDatabases } from './support/providers.js';
@@ -98,12 +109,23 @@ describe('PostgreSQL writes', () => {
 
   it('executeUpdate, executeDelete and bulkInsert, atomic across the servers', async () => {
     const orders = Array.from({ length: 30 }, (_, i) => order(i + 1, 2023 + (i % 3), 10 + i));
-    expect(await ctx.bulkInsert(Order, orders, { batchSize: 7 })).toEqual({ rowsInserted: 30, perShard: { 'years::2023': 10, 'years::2024': 10, 'years::2025': 10 } });
+    expect(await ctx.bulkInsert(Order, orders, { batchSize: 7 })).toEqual({
+      rowsInserted: 30,
+      perShard: { 'years::2023': 10, 'years::2024': 10, 'years::2025': 10 },
+    });
     const oracle = new Oracle([[Order, orders.map((o) => Object.assign(new Order(), o))]]);
     expect(await ctx.orders.where((o) => o.total > 25).executeUpdate((o) => ({ status: 'big', total: o.total * 2 }))).toBe(
-      await oracle.root(Order).where((o) => o.total > 25).executeUpdate((o) => ({ status: 'big', total: o.total * 2 })),
+      await oracle
+        .root(Order)
+        .where((o) => o.total > 25)
+        .executeUpdate((o) => ({ status: 'big', total: o.total * 2 })),
     );
-    expect(await ctx.orders.where((o) => o.total < 15).executeDelete()).toBe(await oracle.root(Order).where((o) => o.total < 15).executeDelete());
+    expect(await ctx.orders.where((o) => o.total < 15).executeDelete()).toBe(
+      await oracle
+        .root(Order)
+        .where((o) => o.total < 15)
+        .executeDelete(),
+    );
     await oracle.check(ctx, Order, (q) => q.orderBy((o) => o.id).toArray(), { ordered: true });
     const bad = [order(100, 2023), Object.assign(order(101, 2025), { status: 'y'.repeat(30) })];
     await expect(ctx.bulkInsert(Order, bad)).rejects.toThrow(DtdeValidationError);
@@ -152,8 +174,17 @@ describe('PostgreSQL temporal versioning', () => {
     hr.update(c1);
     hr.remove((await hr.contracts.validAt(now).first((c) => c.id === 2))!);
     await hr.saveChangesWithVersioning();
-    const rate = async (at: string) => (await hr.contracts.validAt(new Date(at)).orderBy((c) => c.id).toArray()).map((c) => [c.id, c.rate]);
-    expect(await rate('2024-02-01T00:00:00Z')).toEqual([[1, 0.1], [2, 0.1]]);
+    const rate = async (at: string) =>
+      (
+        await hr.contracts
+          .validAt(new Date(at))
+          .orderBy((c) => c.id)
+          .toArray()
+      ).map((c) => [c.id, c.rate]);
+    expect(await rate('2024-02-01T00:00:00Z')).toEqual([
+      [1, 0.1],
+      [2, 0.1],
+    ]);
     expect(await rate('2024-05-01T00:00:00Z')).toEqual([[1, 0.2]]);
     expect(await hr.contracts.allVersions().count()).toBe(3);
   });

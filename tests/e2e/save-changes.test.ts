@@ -14,7 +14,16 @@ import {
   type ModelBuilder,
   sqlite,
 } from '../../src/index.js';
-import { Account, Customer, customer, Order, order, openWriteShop, tableCounts as countRows, type WriteShop } from './support/write-shop.js';
+import {
+  Account,
+  Customer,
+  customer,
+  Order,
+  order,
+  openWriteShop,
+  tableCounts as countRows,
+  type WriteShop,
+} from './support/write-shop.js';
 import { Oracle } from './support/oracle.js';
 
 let dir: string;
@@ -48,7 +57,14 @@ describe('saveChanges', () => {
     expect(ctx.pendingChangeCount).toBe(7);
     expect(await ctx.saveChanges()).toBe(7);
     expect(ctx.pendingChangeCount).toBe(0);
-    expect(tableCounts()).toEqual({ Customers_EU: 1, Customers_US: 2, Customers_APAC: 0, 'Orders@2023': 1, 'Orders@2024': 1, 'Orders@2025': 2 });
+    expect(tableCounts()).toEqual({
+      Customers_EU: 1,
+      Customers_US: 2,
+      Customers_APAC: 0,
+      'Orders@2023': 1,
+      'Orders@2024': 1,
+      'Orders@2025': 2,
+    });
     await expectState(Customer, customers);
     await expectState(Order, orders);
     expect(await ctx.saveChanges()).toBe(0);
@@ -67,7 +83,14 @@ describe('saveChanges', () => {
     ctx.update(c2);
     ctx.update(o1);
     expect(await ctx.saveChanges()).toBe(3);
-    expect(tableCounts()).toEqual({ Customers_EU: 1, Customers_US: 0, Customers_APAC: 1, 'Orders@2023': 1, 'Orders@2024': 0, 'Orders@2025': 1 });
+    expect(tableCounts()).toEqual({
+      Customers_EU: 1,
+      Customers_US: 0,
+      Customers_APAC: 1,
+      'Orders@2023': 1,
+      'Orders@2024': 0,
+      'Orders@2025': 1,
+    });
     await expectState(Customer, [{ ...customer(1, 'EU'), name: 'renamed' }, customer(2, 'APAC')]);
     await expectState(Order, [{ ...order(1, 2025, 99), orderDate: new Date(Date.UTC(2025, 1, 1)) }, order(2, 2023)]);
     // The moved entity's stored state follows it: a second move starts from its new shard.
@@ -211,7 +234,9 @@ describe('generated keys', () => {
         mb.entity(Ticket, (e) => {
           e.toTable('Tickets');
           e.key((t) => t.id);
-          e.property((t) => t.id).int().generated();
+          e.property((t) => t.id)
+            .int()
+            .generated();
           e.property((t) => t.title).string(50);
         });
       }

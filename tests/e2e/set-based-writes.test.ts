@@ -43,7 +43,9 @@ async function expectSameRows(): Promise<void> {
 describe('executeUpdate', () => {
   it('updates the matching rows of the shards the filter can match, computing from the row', async () => {
     const update = (q: typeof ctx.customers) =>
-      q.where((c) => c.region === 'EU' && c.name !== 'n1').executeUpdate((c, p) => ({ score: c.score * 2 + p.bonus, vip: true }), { bonus: 5 });
+      q
+        .where((c) => c.region === 'EU' && c.name !== 'n1')
+        .executeUpdate((c, p) => ({ score: c.score * 2 + p.bonus, vip: true }), { bonus: 5 });
     const n = await update(ctx.customers);
     expect(n).toBe(await update(oracle.root(Customer) as typeof ctx.customers));
     expect(n).toBeGreaterThan(0);
@@ -52,15 +54,27 @@ describe('executeUpdate', () => {
 
   it('fans out when the filter does not name the shard key, and is atomic across the order files', async () => {
     const n = await ctx.orders.where((o) => o.total > 30).executeUpdate(() => ({ status: 'big', note: 'x' }));
-    expect(n).toBe(await oracle.root(Order).where((o) => o.total > 30).executeUpdate(() => ({ status: 'big', note: 'x' })));
+    expect(n).toBe(
+      await oracle
+        .root(Order)
+        .where((o) => o.total > 30)
+        .executeUpdate(() => ({ status: 'big', note: 'x' })),
+    );
     await expectSameRows();
   });
 
   it('refuses the shard key, unknown properties, non-object setters and other operators before sending anything', async () => {
-    await expect(ctx.customers.where((c) => c.id === 1).executeUpdate(() => ({ region: 'US' }))).rejects.toThrow(/decides which shard holds a row/);
+    await expect(ctx.customers.where((c) => c.id === 1).executeUpdate(() => ({ region: 'US' }))).rejects.toThrow(
+      /decides which shard holds a row/,
+    );
     await expect(ctx.orders.executeUpdate((_o, p) => ({ orderDate: p.at }), { at: new Date() })).rejects.toThrow(DtdeTranslationError);
     await expect(ctx.customers.executeUpdate(() => ({ nope: 1 }) as never)).rejects.toThrow(/has no property 'nope'/);
-    await expect(ctx.customers.orderBy((c) => c.id).take(1).executeUpdate(() => ({ vip: true }))).rejects.toThrow(/where\(\.\.\.\) filters only/);
+    await expect(
+      ctx.customers
+        .orderBy((c) => c.id)
+        .take(1)
+        .executeUpdate(() => ({ vip: true })),
+    ).rejects.toThrow(/where\(\.\.\.\) filters only/);
     await expect(ctx.customers.executeUpdate(() => ({ name: null as unknown as string }))).rejects.toThrow(/not nullable/);
     await expectSameRows();
   });
@@ -81,14 +95,24 @@ describe('executeUpdate', () => {
 describe('executeDelete', () => {
   it('deletes the matching rows, pruned to one shard by the key', async () => {
     const n = await ctx.customers.where((c) => c.region === 'US' && c.score > 10).executeDelete();
-    expect(n).toBe(await oracle.root(Customer).where((c) => c.region === 'US' && c.score > 10).executeDelete());
+    expect(n).toBe(
+      await oracle
+        .root(Customer)
+        .where((c) => c.region === 'US' && c.score > 10)
+        .executeDelete(),
+    );
     await expectSameRows();
     expect(tableCounts(dir).Customers_US).toBe(customers.filter((c) => c.region === 'US' && c.score <= 10).length);
   });
 
   it('deletes across the order files in one atomic write', async () => {
     const n = await ctx.orders.where((o) => o.total < 40).executeDelete();
-    expect(n).toBe(await oracle.root(Order).where((o) => o.total < 40).executeDelete());
+    expect(n).toBe(
+      await oracle
+        .root(Order)
+        .where((o) => o.total < 40)
+        .executeDelete(),
+    );
     await expectSameRows();
   });
 });
@@ -99,7 +123,10 @@ describe('bulkInsert', () => {
     const result = await ctx.bulkInsert(Customer, more, { batchSize: 7 });
     expect(result).toEqual({ rowsInserted: 25, perShard: { EU: 13, US: 12, APAC: 0 } });
     const before = tableCounts(dir);
-    const withBad = [...Array.from({ length: 20 }, (_, i) => order(200 + i, 2023 + (i % 3))), Object.assign(order(300, 2024), { status: 'x'.repeat(40) })];
+    const withBad = [
+      ...Array.from({ length: 20 }, (_, i) => order(200 + i, 2023 + (i % 3))),
+      Object.assign(order(300, 2024), { status: 'x'.repeat(40) }),
+    ];
     await expect(ctx.bulkInsert(Order, withBad, { batchSize: 5 })).rejects.toThrow(DtdeValidationError);
     expect(tableCounts(dir)).toEqual(before);
     const unroutable = [order(400, 2024), order(401, 1999)];

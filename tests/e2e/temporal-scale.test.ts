@@ -36,8 +36,11 @@ function contracts(n: number): Contract[] {
     const id = i / 2;
     const start = YEAR_START + Math.floor(next() * YEAR_MS * 0.6);
     const change = start + Math.floor(next() * (YEAR_START + YEAR_MS - start));
-    out.push(Object.assign(new Contract(), { id, customerId: id % 1000, rate: 0.01, validFrom: new Date(start), validTo: new Date(change) }));
-    if (i + 1 < n) out.push(Object.assign(new Contract(), { id, customerId: id % 1000, rate: 0.02, validFrom: new Date(change), validTo: null }));
+    out.push(
+      Object.assign(new Contract(), { id, customerId: id % 1000, rate: 0.01, validFrom: new Date(start), validTo: new Date(change) }),
+    );
+    if (i + 1 < n)
+      out.push(Object.assign(new Contract(), { id, customerId: id % 1000, rate: 0.02, validFrom: new Date(change), validTo: null }));
   }
   return out;
 }
@@ -46,7 +49,10 @@ beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'dtde-temporal-scale-'));
   ctx = new ContractStore({
     provider: sqlite({ file: join(dir, 'contracts.db') }),
-    shards: (s) => s.addShardGroup('quarters', (g) => QUARTERS.forEach((q) => g.addShard(q, { file: `contracts-${q}.db` }))),
+    shards: (s) =>
+      s.addShardGroup('quarters', (g) => {
+        for (const q of QUARTERS) g.addShard(q, { file: `contracts-${q}.db` });
+      }),
   });
   await ctx.ensureCreated();
   rows = contracts(ROWS);
@@ -65,7 +71,11 @@ it(`validAt over ${ROWS.toLocaleString('en-US')} versions in 4 quarterly files r
     [new Date('2024-08-01T00:00:00Z'), ['quarters::2024Q1', 'quarters::2024Q2', 'quarters::2024Q3']],
   ] as const) {
     const log = listenDiagnostics();
-    const page = await ctx.contracts.validAt(at).orderBy((c) => c.id).take(100).toArray();
+    const page = await ctx.contracts
+      .validAt(at)
+      .orderBy((c) => c.id)
+      .take(100)
+      .toArray();
     log.stop();
     expect(log.plans.map((p) => p.shardIds)).toEqual([quarters]);
     const expected = await oracle

@@ -71,7 +71,11 @@ describe('temporal queries', () => {
 
   it('validAt, validBetween and allVersions answer like the same predicates written by hand', async () => {
     await history();
-    const rows = await ctx.contracts.allVersions().orderBy((c) => c.id).thenBy((c) => c.validFrom).toArray();
+    const rows = await ctx.contracts
+      .allVersions()
+      .orderBy((c) => c.id)
+      .thenBy((c) => c.validFrom)
+      .toArray();
     expect(rows.map((c) => [c.id, c.rate, c.validFrom.toISOString().slice(0, 10), c.validTo?.toISOString().slice(0, 10) ?? null])).toEqual([
       [1, 0.1, '2024-01-10', '2024-05-01'],
       [1, 0.11, '2024-05-01', '2024-08-15'],
@@ -81,20 +85,48 @@ describe('temporal queries', () => {
     ]);
     const oracle = new Oracle([[Contract, rows.map((r) => Object.assign(new Contract(), r))]]);
     for (const at of [day('2024-01-09'), day('2024-01-10'), day('2024-05-01'), day('2024-06-30'), day('2024-08-15'), day('2025-02-01')]) {
-      const engine = await ctx.contracts.validAt(at).orderBy((c) => c.id).toArray();
-      const expected = await validAtByHand(at)(oracle.root(Contract)).orderBy((c) => c.id).toArray();
+      const engine = await ctx.contracts
+        .validAt(at)
+        .orderBy((c) => c.id)
+        .toArray();
+      const expected = await validAtByHand(at)(oracle.root(Contract))
+        .orderBy((c) => c.id)
+        .toArray();
       expect(engine).toEqual(expected);
       // Exactly one version per entity that existed at that instant.
       expect(new Set(engine.map((c) => c.id)).size).toBe(engine.length);
     }
-    expect(await ctx.contracts.validBetween(day('2024-04-01'), day('2024-06-01')).orderBy((c) => c.rate).select((c) => c.rate).toArray()).toEqual([0.1, 0.11, 0.2, 0.3]);
+    expect(
+      await ctx.contracts
+        .validBetween(day('2024-04-01'), day('2024-06-01'))
+        .orderBy((c) => c.rate)
+        .select((c) => c.rate)
+        .toArray(),
+    ).toEqual([0.1, 0.11, 0.2, 0.3]);
     expect(await ctx.contracts.validBetween(day('2024-05-01'), day('2024-05-01')).count()).toBe(0);
     // Composition: paging, aggregates and group by after validAt.
     const at = day('2024-06-01');
-    expect(await ctx.contracts.validAt(at).orderBy((c) => c.id).skip(1).take(1).select((c) => c.id).toArray()).toEqual([2]);
+    expect(
+      await ctx.contracts
+        .validAt(at)
+        .orderBy((c) => c.id)
+        .skip(1)
+        .take(1)
+        .select((c) => c.id)
+        .toArray(),
+    ).toEqual([2]);
     expect(await ctx.contracts.validAt(at).sum((c) => c.rate)).toBeCloseTo(0.11 + 0.2 + 0.3);
-    const groups = await ctx.contracts.validAt(at).groupBy((c) => c.customerId).select((g) => ({ k: g.key, n: g.count() })).orderBy((x) => x.k).toArray();
-    expect(groups).toEqual([{ k: 0, n: 1 }, { k: 1, n: 1 }, { k: 2, n: 1 }]);
+    const groups = await ctx.contracts
+      .validAt(at)
+      .groupBy((c) => c.customerId)
+      .select((g) => ({ k: g.key, n: g.count() }))
+      .orderBy((x) => x.k)
+      .toArray();
+    expect(groups).toEqual([
+      { k: 0, n: 1 },
+      { k: 1, n: 1 },
+      { k: 2, n: 1 },
+    ]);
   });
 
   it('validAt reads no quarter whose versions all start after the instant', async () => {
@@ -128,7 +160,12 @@ describe('temporal queries', () => {
     c.rate = 0.2;
     ctx.update(c);
     await ctx.saveChanges();
-    expect(await ctx.contracts.allVersions().select((x) => x.rate).toArray()).toEqual([0.2]);
+    expect(
+      await ctx.contracts
+        .allVersions()
+        .select((x) => x.rate)
+        .toArray(),
+    ).toEqual([0.2]);
   });
 });
 
@@ -136,10 +173,18 @@ describe('versioned saves (property)', () => {
   it('random updates and removes over many entities leave exactly one valid version per live entity at every instant', async () => {
     await fc.assert(
       fc.asyncProperty(
-        fc.array(fc.record({ id: fc.integer({ min: 1, max: 6 }), remove: fc.boolean(), days: fc.integer({ min: 1, max: 60 }), rate: fc.integer({ min: 1, max: 999 }) }), {
-          minLength: 1,
-          maxLength: 12,
-        }),
+        fc.array(
+          fc.record({
+            id: fc.integer({ min: 1, max: 6 }),
+            remove: fc.boolean(),
+            days: fc.integer({ min: 1, max: 60 }),
+            rate: fc.integer({ min: 1, max: 999 }),
+          }),
+          {
+            minLength: 1,
+            maxLength: 12,
+          },
+        ),
         async (steps) => {
           await ctx.contracts.executeDelete();
           now = new Date('2024-01-10T00:00:00Z');
@@ -166,9 +211,16 @@ describe('versioned saves (property)', () => {
             model.set(step.id, versions);
             await ctx.saveChangesWithVersioning();
           }
-          const instants = [...model.values()].flat().flatMap((v) => [v.from, new Date(v.from.getTime() + 1), ...(v.to ? [new Date(v.to.getTime() - 1), v.to] : [])]);
+          const instants = [...model.values()]
+            .flat()
+            .flatMap((v) => [v.from, new Date(v.from.getTime() + 1), ...(v.to ? [new Date(v.to.getTime() - 1), v.to] : [])]);
           for (const at of instants) {
-            const engine = (await ctx.contracts.validAt(at).orderBy((c) => c.id).toArray()).map((c) => [c.id, c.rate]);
+            const engine = (
+              await ctx.contracts
+                .validAt(at)
+                .orderBy((c) => c.id)
+                .toArray()
+            ).map((c) => [c.id, c.rate]);
             const expected = [...model.entries()]
               .flatMap(([id, versions]) => versions.filter((v) => v.from <= at && (v.to === null || v.to > at)).map((v) => [id, v.rate]))
               .sort((a, b) => a[0] - b[0]);

@@ -33,7 +33,13 @@ it('reads inside see the scope\u2019s writes; another context sees them only aft
       expect(await tx.saveChanges()).toBe(3);
       await tx.orders.where((o) => o.id === 1).executeUpdate(() => ({ status: 'paid' }));
       expect(await tx.customers.count()).toBe(3);
-      expect(await tx.customers.where((c) => c.region === 'EU').orderBy((c) => c.id).select((c) => c.id).toArray()).toEqual([1, 3]);
+      expect(
+        await tx.customers
+          .where((c) => c.region === 'EU')
+          .orderBy((c) => c.id)
+          .select((c) => c.id)
+          .toArray(),
+      ).toEqual([1, 3]);
       expect((await tx.orders.first((o) => o.id === 1))!.status).toBe('paid');
       expect(await other.customers.count()).toBe(2);
       expect(await other.orders.count()).toBe(0);

@@ -32,7 +32,9 @@ export function compileForNode(entries: readonly string[], prefix = 'dtde-node-'
   const emitted = program.emit();
   const problems = [...program.getSyntacticDiagnostics(), ...program.getOptionsDiagnostics(), ...emitted.diagnostics];
   if (problems.length > 0) {
-    throw new Error(`compiling ${entries.join(', ')} failed: ${problems.map((d) => ts.flattenDiagnosticMessageText(d.messageText, '\n')).join('; ')}`);
+    throw new Error(
+      `compiling ${entries.join(', ')} failed: ${problems.map((d) => ts.flattenDiagnosticMessageText(d.messageText, '\n')).join('; ')}`,
+    );
   }
   // The output needs what the repository gives the sources: the ESM package type and node_modules.
   writeFileSync(join(outDir, 'package.json'), JSON.stringify({ type: 'module' }));

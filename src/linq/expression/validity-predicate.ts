@@ -36,6 +36,9 @@ export function validAtPredicate(validFrom: string, validTo: string, at: Date): 
  */
 export function validBetweenPredicate(validFrom: string, validTo: string, from: Date, to: Date): BoundLambda {
   const nonEmpty: Expression = { kind: 'binary', operator: '<', left: param('from'), right: param('to') };
-  const body = and(nonEmpty, and({ kind: 'binary', operator: '<', left: member(validFrom), right: param('to') }, endsAfter(validTo, 'from')));
+  const body = and(
+    nonEmpty,
+    and({ kind: 'binary', operator: '<', left: member(validFrom), right: param('to') }, endsAfter(validTo, 'from')),
+  );
   return bound(body, `(v, p) => p.from < p.to && v.${validFrom} < p.to && (v.${validTo} === null || v.${validTo} > p.from)`, { from, to });
 }

@@ -26,13 +26,19 @@ export class AutoShop extends DtdeContext {
   protected override onModelCreating(mb: ModelBuilder): void {
     mb.entity(Reading, (e) => {
       AutoShop.configure(e);
-      e.shardByDate((r) => r.takenAt, 'month').useShardGroup('months').autoCreate();
+      e.shardByDate((r) => r.takenAt, 'month')
+        .useShardGroup('months')
+        .autoCreate();
     });
   }
 }
 
 export function openAutoShop(dir: string, options: Omit<DtdeContextOptions, 'provider' | 'shards'> = {}): AutoShop {
-  return new AutoShop({ ...options, provider: sqlite({ file: join(dir, 'shop.db') }), shards: (s) => s.addShardGroup('months', (g) => g.addShard('2024-01')) });
+  return new AutoShop({
+    ...options,
+    provider: sqlite({ file: join(dir, 'shop.db') }),
+    shards: (s) => s.addShardGroup('months', (g) => g.addShard('2024-01')),
+  });
 }
 
 export const reading = (id: number, day: string): Reading =>

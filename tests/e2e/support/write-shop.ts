@@ -33,7 +33,10 @@ export function openWriteShopAt(place: WriteShopPlace, options: Omit<DtdeContext
   return new WriteShop({
     ...options,
     provider: postgres({ url: place.own }),
-    shards: (s) => s.addShards(...REGIONS).addShardGroup('years', (g) => YEARS.forEach((y) => g.addShard(y, { url: place.years[y] }))),
+    shards: (s) =>
+      s.addShards(...REGIONS).addShardGroup('years', (g) => {
+        for (const y of YEARS) g.addShard(y, { url: place.years[y] });
+      }),
   });
 }
 
