@@ -37,7 +37,9 @@ class ShopContext extends DtdeContext {
       e.property((c) => c.id).int();
       e.property((c) => c.region).string(8);
       e.property((c) => c.name).string(200);
-      e.property((c) => c.email).string(200).nullable();
+      e.property((c) => c.email)
+        .string(200)
+        .nullable();
       e.property((c) => c.createdAt).dateTime();
       e.shardBy((c) => c.region).withStorageMode('tables'); // Customers_EU, Customers_US, Customers_APAC in shop.db
     });
@@ -49,7 +51,9 @@ class ShopContext extends DtdeContext {
       e.property((o) => o.orderDate).dateTime();
       e.property((o) => o.total).decimal(12, 2);
       e.property((o) => o.status).string(16);
-      e.shardByDate((o) => o.orderDate, 'year').withStorageMode('databases').useShardGroup('years'); // Orders in orders-2023.db, ...
+      e.shardByDate((o) => o.orderDate, 'year')
+        .withStorageMode('databases')
+        .useShardGroup('years'); // Orders in orders-2023.db, ...
     });
   }
 }
@@ -99,7 +103,11 @@ function* orders(rnd: () => number): Generator<Order> {
 }
 
 /** Runs one query, printing the shards it touched with their times, then its answer. */
-async function show<R>(title: string, query: () => Promise<R>, format: (r: R) => string = (r) => JSON.stringify(r, null, 0)): Promise<void> {
+async function show<R>(
+  title: string,
+  query: () => Promise<R>,
+  format: (r: R) => string = (r) => JSON.stringify(r, null, 0),
+): Promise<void> {
   const shards: QueryShardMessage[] = [];
   const onShard = (message: unknown) => shards.push(message as QueryShardMessage);
   diagnosticsChannel.subscribe(QUERY_SHARD_CHANNEL, onShard);
@@ -107,8 +115,9 @@ async function show<R>(title: string, query: () => Promise<R>, format: (r: R) =>
   try {
     const result = await query();
     const total = performance.now() - started;
-    console.log(`\n▶ ${title}  (${total.toFixed(1)} ms, ${shards.length} shard command${shards.length === 1 ? "" : "s"})`);
-    for (const s of shards) console.log(`    shard ${s.shardId.padEnd(12)} ${s.durationMs.toFixed(1).padStart(7)} ms  ${String(s.rowCount).padStart(6)} rows`);
+    console.log(`\n▶ ${title}  (${total.toFixed(1)} ms, ${shards.length} shard command${shards.length === 1 ? '' : 's'})`);
+    for (const s of shards)
+      console.log(`    shard ${s.shardId.padEnd(12)} ${s.durationMs.toFixed(1).padStart(7)} ms  ${String(s.rowCount).padStart(6)} rows`);
     console.log(`    → ${format(result)}`);
   } finally {
     diagnosticsChannel.unsubscribe(QUERY_SHARD_CHANNEL, onShard);
@@ -119,11 +128,9 @@ const dir = mkdtempSync(join(tmpdir(), 'dtde-quick-start-'));
 const ctx = new ShopContext({
   provider: sqlite({ file: join(dir, 'shop.db') }),
   shards: (s) =>
-    s
-      .addShards(...REGIONS)
-      .addShardGroup('years', (g) => {
-        for (const y of YEARS) g.addShard(y, { file: `orders-${y}.db` });
-      }),
+    s.addShards(...REGIONS).addShardGroup('years', (g) => {
+      for (const y of YEARS) g.addShard(y, { file: `orders-${y}.db` });
+    }),
   maxParallelShards: 4,
 });
 
@@ -139,25 +146,36 @@ try {
       `${loadedOrders.rowsLoaded.toLocaleString('en')} orders ${JSON.stringify(loadedOrders.perShard)} in ${((performance.now() - t) / 1000).toFixed(1)} s`,
   );
 
-  const routed = ctx.customers.where((c, p) => c.region === p.region, { region: 'US' }).orderBy((c) => c.name).take(3);
+  const routed = ctx.customers
+    .where((c, p) => c.region === p.region, { region: 'US' })
+    .orderBy((c) => c.name)
+    .take(3);
   console.log('\nSQL for a routed query, per shard (no I/O):');
   console.log(routed.select((c) => ({ id: c.id, name: c.name })).toQueryString());
 
   await show('Routed to one shard: US customers by name, first 3', () => routed.select((c) => ({ id: c.id, name: c.name })).toArray());
   await show('Fanned out, globally ordered and paged: customers by name, rows 1001-1005', () =>
-    ctx.customers.orderBy((c) => c.name).thenBy((c) => c.id).skip(1000).take(5).select((c) => `${c.name} (${c.region}, #${c.id})`).toArray(),
-  );
-  await show('Date range pruned to two yearly files: large orders in Dec 2024 – Jan 2025', () =>
-    ctx.orders
-      .where((o, p) => o.orderDate >= p.from && o.orderDate < p.to && o.total > p.min, {
-        from: new Date('2024-12-01T00:00:00Z'),
-        to: new Date('2025-02-01T00:00:00Z'),
-        min: 495,
-      })
-      .orderByDescending((o) => o.total)
-      .take(3)
-      .select((o) => ({ id: o.id, date: o.orderDate, total: o.total }))
+    ctx.customers
+      .orderBy((c) => c.name)
+      .thenBy((c) => c.id)
+      .skip(1000)
+      .take(5)
+      .select((c) => `${c.name} (${c.region}, #${c.id})`)
       .toArray(),
+  );
+  await show(
+    'Date range pruned to two yearly files: large orders in Dec 2024 – Jan 2025',
+    () =>
+      ctx.orders
+        .where((o, p) => o.orderDate >= p.from && o.orderDate < p.to && o.total > p.min, {
+          from: new Date('2024-12-01T00:00:00Z'),
+          to: new Date('2025-02-01T00:00:00Z'),
+          min: 495,
+        })
+        .orderByDescending((o) => o.total)
+        .take(3)
+        .select((o) => ({ id: o.id, date: o.orderDate, total: o.total }))
+        .toArray(),
     (rows) => rows.map((o) => `#${o.id} on ${o.date.toISOString().slice(0, 10)}: ${o.total}`).join('; '),
   );
   await show('Aggregates across all order shards: count, sum, average, max', async () => ({
@@ -179,7 +197,10 @@ try {
   );
   await show('Any / first: is there a customer without email in APAC, and who signed up first?', async () => ({
     anyWithoutEmail: await ctx.customers.any((c) => c.region === 'APAC' && c.email === null),
-    firstSignup: (await ctx.customers.orderBy((c) => c.createdAt).select((c) => ({ id: c.id, at: c.createdAt })).first()),
+    firstSignup: await ctx.customers
+      .orderBy((c) => c.createdAt)
+      .select((c) => ({ id: c.id, at: c.createdAt }))
+      .first(),
   }));
   console.log(`\ndone in ${((performance.now() - t) / 1000).toFixed(1)} s`);
 } finally {

@@ -57,7 +57,7 @@ export interface ResolvedContextOptions {
 // What each option must be, in the words of the error message (`expected <this>, got <value>`).
 const EXPECTED: Record<keyof DtdeContextOptions, string> = {
   provider: "sqlite({ file: 'shop.db' }) or another dtde provider (an object with a dialect, a driver and databaseId)",
-  shards: 'a function such as s => s.addShards(\'EU\', \'US\')',
+  shards: "a function such as s => s.addShards('EU', 'US')",
   strictRouting: 'true or false',
   maxParallelShards: 'an integer >= 1',
   queryTimeoutMs: 'a positive integer (milliseconds)',

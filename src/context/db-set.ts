@@ -21,10 +21,7 @@ export class DbSet<T> extends Queryable<T> {
 
   /** @internal Created by `DtdeContext.set`. */
   constructor(entityModel: EntityModel, executor: QueryExecutor, writes?: ContextWrites) {
-    super(
-      { kind: 'query', source: { kind: 'entity', entity: entityModel.entity, name: entityModel.name }, operators: [] },
-      executor,
-    );
+    super({ kind: 'query', source: { kind: 'entity', entity: entityModel.entity, name: entityModel.name }, operators: [] }, executor);
     this.entityModel = entityModel;
     this.#writes = writes;
   }
@@ -46,17 +43,30 @@ export class DbSet<T> extends Queryable<T> {
 
   /** Marks an entity to be written back by the next `saveChanges`; see `DtdeContext.update`. */
   update(entity: T, options: { readonly from?: Partial<T> } = {}): void {
-    this.#tracker('update').track('update', this.entityModel, entity as object, options.from as Readonly<Record<string, unknown>> | undefined);
+    this.#tracker('update').track(
+      'update',
+      this.entityModel,
+      entity as object,
+      options.from as Readonly<Record<string, unknown>> | undefined,
+    );
   }
 
   /** Marks an entity to be deleted by the next `saveChanges`; see `DtdeContext.remove`. */
   remove(entity: T, options: { readonly from?: Partial<T> } = {}): void {
-    this.#tracker('remove').track('remove', this.entityModel, entity as object, options.from as Readonly<Record<string, unknown>> | undefined);
+    this.#tracker('remove').track(
+      'remove',
+      this.entityModel,
+      entity as object,
+      options.from as Readonly<Record<string, unknown>> | undefined,
+    );
   }
 
   #tracker(operation: string): ContextWrites {
     if (this.#writes === undefined) {
-      throw new DtdeInvalidOperationError(`This set was not created by a context, so it cannot ${operation}; use ctx.set(${this.entityModel.name}).`, { operation });
+      throw new DtdeInvalidOperationError(
+        `This set was not created by a context, so it cannot ${operation}; use ctx.set(${this.entityModel.name}).`,
+        { operation },
+      );
     }
     return this.#writes;
   }

@@ -10,14 +10,7 @@ import { DtdeError } from './dtde-error.js';
  * - `transactionEnded`: a transaction handle was used after commit or rollback;
  * - `failed`: anything else the database reported (syntax, missing table, bad parameter).
  */
-export type DatabaseErrorReason =
-  | 'missing'
-  | 'busy'
-  | 'poolExhausted'
-  | 'constraint'
-  | 'closed'
-  | 'transactionEnded'
-  | 'failed';
+export type DatabaseErrorReason = 'missing' | 'busy' | 'poolExhausted' | 'constraint' | 'closed' | 'transactionEnded' | 'failed';
 
 /**
  * A database driver operation failed. The message names the database (for SQLite, the file) so

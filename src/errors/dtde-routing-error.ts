@@ -8,10 +8,7 @@ export class DtdeRoutingError extends DtdeError {
   readonly keyValue: unknown;
   readonly availableShards: readonly string[];
 
-  constructor(
-    message: string,
-    details: { entity: string; keyValue: unknown; availableShards: readonly string[]; cause?: unknown },
-  ) {
+  constructor(message: string, details: { entity: string; keyValue: unknown; availableShards: readonly string[]; cause?: unknown }) {
     super(message, { cause: details.cause });
     this.entity = details.entity;
     this.keyValue = details.keyValue;

@@ -11,10 +11,7 @@ export class DtdeTranslationError extends DtdeError {
   /** Offset of the unsupported part in `lambdaSource` (start, end), when known. */
   readonly position: { start: number; end: number } | undefined;
 
-  constructor(
-    message: string,
-    details: { lambdaSource?: string; position?: { start: number; end: number }; cause?: unknown } = {},
-  ) {
+  constructor(message: string, details: { lambdaSource?: string; position?: { start: number; end: number }; cause?: unknown } = {}) {
     super(message, { cause: details.cause });
     this.lambdaSource = details.lambdaSource;
     this.position = details.position;

@@ -38,9 +38,6 @@ function canonicalObject(value: object): string {
 }
 
 /** The canonical key of a row restricted to `fields` (group keys). */
-export function canonicalFields(
-  row: Readonly<Record<string, unknown>>,
-  fields: readonly { readonly field: string }[],
-): string {
+export function canonicalFields(row: Readonly<Record<string, unknown>>, fields: readonly { readonly field: string }[]): string {
   return fields.map((f) => canonicalKey(row[f.field])).join('|');
 }

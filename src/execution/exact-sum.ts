@@ -45,9 +45,7 @@ export class ExactSum {
     }
     if (this.sawBigint) {
       if (!this.sawNumber) return this.bigTotal;
-      return Number.isInteger(this.numberTotal)
-        ? this.bigTotal + BigInt(this.numberTotal)
-        : Number(this.bigTotal) + this.numberTotal;
+      return Number.isInteger(this.numberTotal) ? this.bigTotal + BigInt(this.numberTotal) : Number(this.bigTotal) + this.numberTotal;
     }
     return this.numberTotal;
   }

@@ -140,7 +140,9 @@ function shardFailure(
   perShard: Record<string, number>,
   cause: unknown,
 ): DtdeShardError {
-  const committed = Object.entries(perShard).filter(([, n]) => n > 0).map(([id, n]) => `${id}: ${n}`);
+  const committed = Object.entries(perShard)
+    .filter(([, n]) => n > 0)
+    .map(([id, n]) => `${id}: ${n}`);
   const reason = cause instanceof Error ? cause.message : String(cause);
   return new DtdeShardError(
     `${label}: writing ${rowCount} ${rowCount === 1 ? 'row' : 'rows'} of the batch starting at row ${firstIndex} to shard '${target.shard.qualifiedId}' (table ${target.table.name}) failed, ` +

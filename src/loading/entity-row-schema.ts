@@ -60,7 +60,11 @@ function build(entity: EntityModel): EntityRowSchema {
       if (result.success) return;
       const name = String(result.error.issues[0]?.path[0] ?? '');
       const property = entity.propertyByName.get(name);
-      if (property === undefined) throw new DtdeValidationError(`${operation}(${entity.name}): ${where(rowIndex)}${z.prettifyError(result.error)}`, { entity: entity.name, rowIndex });
+      if (property === undefined)
+        throw new DtdeValidationError(`${operation}(${entity.name}): ${where(rowIndex)}${z.prettifyError(result.error)}`, {
+          entity: entity.name,
+          rowIndex,
+        });
       throw new DtdeValidationError(
         `${operation}(${entity.name}): ${where(rowIndex)}${problem(entity, property, (row as Record<string, unknown>)[name])}`,
         { entity: entity.name, property: name, rowIndex, cause: result.error },
@@ -74,7 +78,8 @@ function build(entity: EntityModel): EntityRowSchema {
         const property = entity.propertyByName.get(name);
         return {
           property: name,
-          message: property === undefined ? z.prettifyError(result.error) : problem(entity, property, (row as Record<string, unknown>)[name]),
+          message:
+            property === undefined ? z.prettifyError(result.error) : problem(entity, property, (row as Record<string, unknown>)[name]),
         };
       });
     },

@@ -30,7 +30,11 @@ export async function insertEntityRows(
   const columns = properties.map((p) => p.column);
   const perStatement = Math.max(
     1,
-    Math.min(PREFERRED_ROWS_PER_STATEMENT, dialect.maxRowsPerInsert, Math.floor(dialect.maxParametersPerStatement / Math.max(1, columns.length))),
+    Math.min(
+      PREFERRED_ROWS_PER_STATEMENT,
+      dialect.maxRowsPerInsert,
+      Math.floor(dialect.maxParametersPerStatement / Math.max(1, columns.length)),
+    ),
   );
   let inserted = 0;
   for (let start = 0; start < rows.length; start += perStatement) {

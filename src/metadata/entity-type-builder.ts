@@ -195,7 +195,10 @@ export class EntityTypeBuilder<T> {
 
   #setSharding(call: string, draft: ConstructorParameters<typeof ShardingBuilder>[1]): ShardingBuilder {
     if (this.#sharding !== null) {
-      throw this.#error(call, `the entity is already sharded by ${this.#shardingCall}(); an entity has one sharding strategy, remove one call`);
+      throw this.#error(
+        call,
+        `the entity is already sharded by ${this.#shardingCall}(); an entity has one sharding strategy, remove one call`,
+      );
     }
     this.#shardingCall = call;
     this.#sharding = new ShardingBuilder(`${this.#name}.${call}`, draft);
@@ -213,7 +216,10 @@ export class EntityTypeBuilder<T> {
       throw new DtdeConfigurationError(reason, { path, cause: error });
     }
     if (arity === 'one' && names.length !== 1) {
-      throw this.#error(what, `expected one property such as c => c.id, got ${names.length} (${Function.prototype.toString.call(selector)})`);
+      throw this.#error(
+        what,
+        `expected one property such as c => c.id, got ${names.length} (${Function.prototype.toString.call(selector)})`,
+      );
     }
     return [...names];
   }

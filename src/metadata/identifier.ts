@@ -66,10 +66,9 @@ export function validateShardId(id: string, path: string): string {
 /** Throws unless `name` is a usable shard group name (letters, digits, `_`, `-`). */
 export function validateGroupName(name: string, path: string): string {
   if (typeof name !== 'string' || !GROUP_NAME.test(name)) {
-    throw new DtdeConfigurationError(
-      `${path}: shard group name ${describe(name)} is not allowed; use ASCII letters, digits, '_' or '-'.`,
-      { path },
-    );
+    throw new DtdeConfigurationError(`${path}: shard group name ${describe(name)} is not allowed; use ASCII letters, digits, '_' or '-'.`, {
+      path,
+    });
   }
   return name;
 }
@@ -91,10 +90,9 @@ export function parseQualifiedTableName(qualified: string, path: string, maxLeng
   }
   const parts = qualified.split('.');
   if (parts.length > 2) {
-    throw new DtdeConfigurationError(
-      `${path}: table name '${qualified}' has more than one '.'; write 'schema.table' or 'table'.`,
-      { path },
-    );
+    throw new DtdeConfigurationError(`${path}: table name '${qualified}' has more than one '.'; write 'schema.table' or 'table'.`, {
+      path,
+    });
   }
   const name = validateIdentifier(parts[parts.length - 1]!, 'table name', path, maxLength);
   if (parts.length === 1) return { name };

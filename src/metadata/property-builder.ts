@@ -277,7 +277,9 @@ export class PropertyBuilder
       );
     }
     if (this.#concurrencyToken && this.#type.kind !== 'int' && this.#type.kind !== 'bigint') {
-      throw this.#error(`concurrencyToken(): the token is a version number dtde increments, so it must be int() or bigint(), not ${this.#type.kind}()`);
+      throw this.#error(
+        `concurrencyToken(): the token is a version number dtde increments, so it must be int() or bigint(), not ${this.#type.kind}()`,
+      );
     }
     const column =
       this.#column ??

@@ -38,9 +38,10 @@ export class ShardGroupBuilder {
    * @example s.addShard('EU').addShard('US', { file: 'us.db' });
    */
   addShard(id: string, connection?: ConnectionRef): this {
-    const shard = connection === undefined
-      ? this.#declare(id, 'table', null)
-      : this.#declare(id, 'database', checkConnection(connection, this.#path(id)));
+    const shard =
+      connection === undefined
+        ? this.#declare(id, 'table', null)
+        : this.#declare(id, 'database', checkConnection(connection, this.#path(id)));
     this.#lastAdded = [shard];
     return this;
   }

@@ -52,9 +52,12 @@ export function shardTarget(entity: EntityModel, layout: ShardLayout, shard: Sha
   const target = shardTargets(entity, layout, options).find((t) => t.shard === shard || t.shard.qualifiedId === shard.qualifiedId);
   if (target === undefined) {
     const path = `${entity.name}.shards`;
-    throw new DtdeConfigurationError(`${path}: shard '${shard.qualifiedId}' is not a shard of ${entity.name}; use one of its shardTargets.`, {
-      path,
-    });
+    throw new DtdeConfigurationError(
+      `${path}: shard '${shard.qualifiedId}' is not a shard of ${entity.name}; use one of its shardTargets.`,
+      {
+        path,
+      },
+    );
   }
   return target;
 }

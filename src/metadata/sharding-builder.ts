@@ -126,7 +126,10 @@ export class ShardingBuilder {
   autoCreate(): this {
     const path = `${this.#path}.autoCreate`;
     if (this.#draft.strategy !== 'date') {
-      throw new DtdeConfigurationError(`${path}: only date shards are created on demand; a ${this.#draft.strategy} shard must be declared in the shard layout.`, { path });
+      throw new DtdeConfigurationError(
+        `${path}: only date shards are created on demand; a ${this.#draft.strategy} shard must be declared in the shard layout.`,
+        { path },
+      );
     }
     this.#autoCreate = true;
     return this;

@@ -35,7 +35,10 @@ export function validateEntityModel(entity: EntityModel, shardingCall: string): 
     const column = property.column.toLowerCase();
     const other = columns.get(column);
     if (other !== undefined) {
-      fail(property.name, `maps to column '${property.column}', which property '${other}' already uses; give one of them another column('Name')`);
+      fail(
+        property.name,
+        `maps to column '${property.column}', which property '${other}' already uses; give one of them another column('Name')`,
+      );
     }
     columns.set(column, property.name);
   }
@@ -93,7 +96,10 @@ export function validateEntityModel(entity: EntityModel, shardingCall: string): 
       );
     }
     if (entity.key.includes(to.name)) {
-      fail('key', `validTo '${to.name}' changes when a version is closed, so it cannot be part of the key; key the versions by the entity key and '${from.name}'`);
+      fail(
+        'key',
+        `validTo '${to.name}' changes when a version is closed, so it cannot be part of the key; key the versions by the entity key and '${from.name}'`,
+      );
     }
   }
 }

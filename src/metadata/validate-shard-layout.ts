@@ -29,7 +29,10 @@ function validateEntity(entity: EntityModel, layout: ShardLayout, options: Shard
   };
 
   if (sharding.strategy === 'value' && shards.length === 0) {
-    fail('shardBy', `${group} has no shards, so no row of ${entity.name} has a place; declare them in the context options (shards: s => s.addShards('A', 'B'))`);
+    fail(
+      'shardBy',
+      `${group} has no shards, so no row of ${entity.name} has a place; declare them in the context options (shards: s => s.addShards('A', 'B'))`,
+    );
   }
   if (sharding.strategy === 'hash' && shards.length !== sharding.shardCount) {
     fail(
@@ -42,7 +45,10 @@ function validateEntity(entity: EntityModel, layout: ShardLayout, options: Shard
     const example = DATE_ID_EXAMPLE[sharding.interval];
     for (const shard of shards) {
       if (parseDateShardId(shard.id, sharding.interval) === null) {
-        fail('shardByDate', `shard '${shard.qualifiedId}' is not a ${sharding.interval} id; ${entity.name} shards by ${sharding.interval}, so ids look like '${example}'`);
+        fail(
+          'shardByDate',
+          `shard '${shard.qualifiedId}' is not a ${sharding.interval} id; ${entity.name} shards by ${sharding.interval}, so ids look like '${example}'`,
+        );
       }
     }
   }
@@ -50,10 +56,16 @@ function validateEntity(entity: EntityModel, layout: ShardLayout, options: Shard
     const kind = entity.propertyByName.get(sharding.property)?.type.kind;
     for (const shard of shards) {
       if ((kind === 'int' || kind === 'bigint') && !/^-?\d+$/.test(shard.id)) {
-        fail('shardBy', `shard '${shard.qualifiedId}' can never hold a row: shard key '${sharding.property}' is an integer; use integer shard ids or another shard group`);
+        fail(
+          'shardBy',
+          `shard '${shard.qualifiedId}' can never hold a row: shard key '${sharding.property}' is an integer; use integer shard ids or another shard group`,
+        );
       }
       if (kind === 'boolean' && shard.id !== 'true' && shard.id !== 'false') {
-        fail('shardBy', `shard '${shard.qualifiedId}' can never hold a row: shard key '${sharding.property}' is boolean; use shard ids 'true' and 'false'`);
+        fail(
+          'shardBy',
+          `shard '${shard.qualifiedId}' can never hold a row: shard key '${sharding.property}' is boolean; use shard ids 'true' and 'false'`,
+        );
       }
     }
   }

@@ -1,5 +1,11 @@
 import { DtdeTranslationError } from '../errors/dtde-translation-error.js';
-import type { Expression, LambdaExpression, MemberExpression, ParameterExpression, ParamsMemberExpression } from '../linq/expression/expression.js';
+import type {
+  Expression,
+  LambdaExpression,
+  MemberExpression,
+  ParameterExpression,
+  ParamsMemberExpression,
+} from '../linq/expression/expression.js';
 import { ExpressionTransformer } from '../linq/expression/expression-transformer.js';
 import { formatLambdaCaret } from '../linq/parse/lambda-error.js';
 import type { BoundLambda } from '../linq/expression/query-expression.js';

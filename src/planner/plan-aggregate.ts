@@ -13,7 +13,16 @@ export type AggregateTerminal = Extract<TerminalOperation, { kind: 'count' | 'an
 
 /** True for the terminals that return one aggregate value. */
 export function isAggregateTerminal(t: TerminalOperation | null): t is AggregateTerminal {
-  return t !== null && (t.kind === 'count' || t.kind === 'any' || t.kind === 'all' || t.kind === 'sum' || t.kind === 'min' || t.kind === 'max' || t.kind === 'average');
+  return (
+    t !== null &&
+    (t.kind === 'count' ||
+      t.kind === 'any' ||
+      t.kind === 'all' ||
+      t.kind === 'sum' ||
+      t.kind === 'min' ||
+      t.kind === 'max' ||
+      t.kind === 'average')
+  );
 }
 
 /** The per-shard SELECT of an aggregate, before it is bound to a shard's table. */

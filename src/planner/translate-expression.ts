@@ -46,10 +46,7 @@ export function translateWhere(bound: BoundLambda, target: { model: EntityModel;
 }
 
 /** Translates a selector or key lambda (`c => c.name`) into a value. */
-export function translateSelector(
-  bound: BoundLambda,
-  target: { model: EntityModel; alias: string },
-): TranslatedValue {
+export function translateSelector(bound: BoundLambda, target: { model: EntityModel; alias: string }): TranslatedValue {
   return translateExpression(bound.lambda.body, lambdaContext(bound, target));
 }
 
@@ -62,12 +59,15 @@ function lambdaContext(bound: BoundLambda, target: { model: EntityModel; alias: 
   return { model: target.model, alias: target.alias, params: bound.params, lambdaSource: bound.lambda.source };
 }
 
-
-
 const STRING_FUNCTIONS = { toLowerCase: 'lower', toUpperCase: 'upper', trim: 'trim' } as const;
 const MATH_FUNCTIONS = { 'Math.abs': 'abs', 'Math.round': 'round', 'Math.floor': 'floor', 'Math.ceil': 'ceil' } as const;
 const DATE_PARTS = {
-  getFullYear: 'year', getUTCFullYear: 'year', getMonth: 'month', getUTCMonth: 'month', getDate: 'day', getUTCDate: 'day',
+  getFullYear: 'year',
+  getUTCFullYear: 'year',
+  getMonth: 'month',
+  getUTCMonth: 'month',
+  getDate: 'day',
+  getUTCDate: 'day',
 } as const;
 
 const valueTranslator: ExpressionVisitorTable<TranslatedValue, TranslationContext> = {
@@ -136,7 +136,7 @@ const valueTranslator: ExpressionVisitorTable<TranslatedValue, TranslationContex
     throw translationError('An object literal is a projection, not a SQL value; the planner maps its properties one by one.', ctx, node);
   },
   array: (node, ctx) => {
-    throw translationError('An array is only valid as the target of includes (IN), as in [\'a\', \'b\'].includes(c.x).', ctx, node);
+    throw translationError("An array is only valid as the target of includes (IN), as in ['a', 'b'].includes(c.x).", ctx, node);
   },
   template: (node, ctx) => {
     let result: TranslatedValue | null = null;
@@ -168,13 +168,21 @@ function translateBinary(node: BinaryExpression, ctx: TranslationContext): Trans
   requireFamily(left, 'number', node.left, ctx, `'${op}'`);
   requireFamily(right, 'number', node.right, ctx, `'${op}'`);
   const type: SqlType =
-    op === '/' || left.type?.kind === 'float' || right.type?.kind === 'float' || left.type?.kind === 'decimal' || right.type?.kind === 'decimal'
+    op === '/' ||
+    left.type?.kind === 'float' ||
+    right.type?.kind === 'float' ||
+    left.type?.kind === 'decimal' ||
+    right.type?.kind === 'decimal'
       ? { kind: 'float' }
       : left.type?.kind === 'bigint' || right.type?.kind === 'bigint'
         ? { kind: 'bigint' }
         : { kind: 'int' };
   if (op === '/' && left.type?.kind === 'bigint' && right.type?.kind === 'bigint') {
-    throw translationError('Division of two bigint values truncates in JavaScript; dtde does not translate it. Divide numbers instead.', ctx, node);
+    throw translationError(
+      'Division of two bigint values truncates in JavaScript; dtde does not translate it. Divide numbers instead.',
+      ctx,
+      node,
+    );
   }
   if (op === '%' && type.kind === 'float') return { sql: sql.fn('fmod', left.sql, right.sql), type, nullable: true };
   return { sql: sql.binary(op, left.sql, right.sql), type, nullable: left.nullable || right.nullable };
@@ -235,11 +243,5 @@ function translateCall(node: CallExpression, ctx: TranslationContext): Translate
     const expr = m === 'getMonth' || m === 'getUTCMonth' ? sql.binary('-', part, sql.literal(1)) : part;
     return { sql: expr, type: { kind: 'int' }, nullable: target.nullable };
   }
-  throw translationError(
-    `${m}() is a group aggregate; it is planned from a groupBy select, not translated as a row value.`,
-    ctx,
-    node,
-  );
+  throw translationError(`${m}() is a group aggregate; it is planned from a groupBy select, not translated as a row value.`, ctx, node);
 }
-
-

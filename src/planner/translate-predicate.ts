@@ -1,4 +1,10 @@
-import { type BinaryExpression, type CallExpression, type ComparisonOperator, type Expression, isComparisonOperator } from '../linq/expression/expression.js';
+import {
+  type BinaryExpression,
+  type CallExpression,
+  type ComparisonOperator,
+  type Expression,
+  isComparisonOperator,
+} from '../linq/expression/expression.js';
 import { compareValues } from '../linq/evaluate/compare-values.js';
 import { valuesEqual } from '../linq/evaluate/values-equal.js';
 import { type SqlComparisonOp, type SqlExpr, sql } from '../sql/sql-ast.js';
@@ -88,12 +94,14 @@ function flag(predicate: SqlExpr): SqlExpr {
 }
 
 function isBooleanNode(node: Expression, ctx: PredicateContext): boolean {
-  if (node.kind === 'binary') return node.operator === '&&' || node.operator === '||' ? isBooleanNode(node.left, ctx) && isBooleanNode(node.right, ctx) : isComparisonOperator(node.operator);
+  if (node.kind === 'binary')
+    return node.operator === '&&' || node.operator === '||'
+      ? isBooleanNode(node.left, ctx) && isBooleanNode(node.right, ctx)
+      : isComparisonOperator(node.operator);
   if (node.kind === 'unary') return node.operator === '!';
   if (node.kind === 'call') return node.method === 'includes' || node.method === 'startsWith' || node.method === 'endsWith';
   return familyOfType(ctx.translateValue(node, ctx).type) === 'boolean';
 }
-
 
 /** `!operand`, pushed inwards where JavaScript allows (De Morgan, `!(a === b)` is `a !== b`). */
 function negatePredicate(operand: Expression, ctx: PredicateContext, exact: boolean): SqlExpr {
@@ -120,7 +128,12 @@ function truthiness(value: TranslatedValue, node: Expression, ctx: PredicateCont
   if (family === 'boolean') falsy = sql.literal(0);
   else if (family === 'number') falsy = sql.literal(0);
   else if (family === 'string') falsy = sql.param('', { kind: 'string' });
-  else throw translationError(`${describeNode(node, ctx)} has no known type, so dtde cannot test its truthiness; compare it explicitly.`, ctx, node);
+  else
+    throw translationError(
+      `${describeNode(node, ctx)} has no known type, so dtde cannot test its truthiness; compare it explicitly.`,
+      ctx,
+      node,
+    );
 
   if (negated) {
     const isFalsy = sql.binary('=', value.sql, falsy);
@@ -132,7 +145,14 @@ function truthiness(value: TranslatedValue, node: Expression, ctx: PredicateCont
 }
 
 const SQL_OPERATOR: Record<ComparisonOperator, SqlComparisonOp> = {
-  '===': '=', '==': '=', '!==': '<>', '!=': '<>', '<': '<', '<=': '<=', '>': '>', '>=': '>=',
+  '===': '=',
+  '==': '=',
+  '!==': '<>',
+  '!=': '<>',
+  '<': '<',
+  '<=': '<=',
+  '>': '>',
+  '>=': '>=',
 };
 
 function compare(op: ComparisonOperator, node: BinaryExpression, ctx: PredicateContext, exact: boolean): SqlExpr {
@@ -142,7 +162,9 @@ function compare(op: ComparisonOperator, node: BinaryExpression, ctx: PredicateC
   const positive = op === '===' || op === '==';
 
   if (left.known !== undefined && right.known !== undefined) {
-    const answer = equality ? valuesEqual(left.known.value, right.known.value) === positive : foldRelational(op, left.known.value, right.known.value);
+    const answer = equality
+      ? valuesEqual(left.known.value, right.known.value) === positive
+      : foldRelational(op, left.known.value, right.known.value);
     return answer ? sql.alwaysTrue() : sql.alwaysFalse();
   }
   const leftNull = left.known !== undefined && left.known.value === null;
@@ -222,7 +244,11 @@ function callPredicate(node: CallExpression, ctx: PredicateContext, exact: boole
           node,
         );
       }
-      throw translationError(`${describeNode(targetNode, ctx)} must be an array for includes (IN); it is ${value === null ? 'null' : typeof value}.`, ctx, targetNode);
+      throw translationError(
+        `${describeNode(targetNode, ctx)} must be an array for includes (IN); it is ${value === null ? 'null' : typeof value}.`,
+        ctx,
+        targetNode,
+      );
     }
   }
 

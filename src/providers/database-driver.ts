@@ -31,31 +31,17 @@ export interface DatabaseDriver extends AsyncDisposable {
    * stream and makes it throw the signal's reason. Throws at once, before any iteration, if the
    * connection is invalid or the driver is closed.
    */
-  query(
-    connection: ConnectionRef | null,
-    sql: string,
-    parameters?: DriverParameters,
-    options?: QueryOptions,
-  ): AsyncIterable<DriverRow>;
+  query(connection: ConnectionRef | null, sql: string, parameters?: DriverParameters, options?: QueryOptions): AsyncIterable<DriverRow>;
 
   /** Runs one statement that returns no rows (DML or DDL) on the database's writer connection. */
-  execute(
-    connection: ConnectionRef | null,
-    sql: string,
-    parameters?: DriverParameters,
-    options?: ExecuteOptions,
-  ): Promise<ExecuteResult>;
+  execute(connection: ConnectionRef | null, sql: string, parameters?: DriverParameters, options?: ExecuteOptions): Promise<ExecuteResult>;
 
   /**
    * Runs `fn` in one transaction on one database: commits when `fn` resolves, rolls back when it
    * throws (and rethrows) or when `options.signal` was aborted before the commit. Transactions on
    * the same database run one after another, never interleaved.
    */
-  transaction<T>(
-    connection: ConnectionRef | null,
-    fn: (tx: TransactionHandle) => Promise<T>,
-    options?: TransactionOptions,
-  ): Promise<T>;
+  transaction<T>(connection: ConnectionRef | null, fn: (tx: TransactionHandle) => Promise<T>, options?: TransactionOptions): Promise<T>;
 
   /**
    * Opens a transaction the caller ends with `commit()` or `rollback()`: the building block for

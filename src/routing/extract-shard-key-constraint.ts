@@ -111,7 +111,14 @@ const table: ExpressionVisitorTable<ShardKeyConstraint, Context> = {
 
 /** `v < k` is `k > v`. */
 const FLIPPED: Record<ComparisonOperator, ComparisonOperator> = {
-  '===': '===', '!==': '!==', '==': '==', '!=': '!=', '<': '>', '<=': '>=', '>': '<', '>=': '<=',
+  '===': '===',
+  '!==': '!==',
+  '==': '==',
+  '!=': '!=',
+  '<': '>',
+  '<=': '>=',
+  '>': '<',
+  '>=': '<=',
 };
 
 const NEGATED: Record<RelationalOperator, RelationalOperator> = { '<': '>=', '<=': '>', '>': '<=', '>=': '<' };

@@ -44,11 +44,7 @@ export interface ShardResolution {
  * @example
  * resolveShards(customerModel, layout, [bindLambda('where', (c) => c.region === 'EU')]).shards; // [the EU shard]
  */
-export function resolveShards(
-  entity: EntityModel,
-  layout: ShardLayout,
-  predicates: readonly BoundLambda[],
-): ShardResolution {
+export function resolveShards(entity: EntityModel, layout: ShardLayout, predicates: readonly BoundLambda[]): ShardResolution {
   const allShards = entityShards(entity, layout);
   const sharding = entity.sharding;
   if (sharding === null) return { shards: allShards, allShards, constraint: UNKNOWN_CONSTRAINT, unmatched: [] };

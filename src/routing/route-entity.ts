@@ -41,9 +41,16 @@ export function routeEntity(entity: EntityModel, layout: ShardLayout, row: objec
       [...manualTableConstraints(entity, sharding.tables[i])].every(([property, c]) => constraintContains(c, keyValueOf(values[property]))),
     );
     if (fits.length === 1) return fits[0];
-    const shown = describeRow(values, sharding.tables.flatMap((t) => [...manualTableConstraints(entity, t).keys()]));
+    const shown = describeRow(
+      values,
+      sharding.tables.flatMap((t) => [...manualTableConstraints(entity, t).keys()]),
+    );
     throw fits.length === 0
-      ? fail(shown, `${shownText(shown)}: no manual table's predicate admits it`, 'Add a table for these values with addTable(...), or fix the row.')
+      ? fail(
+          shown,
+          `${shownText(shown)}: no manual table's predicate admits it`,
+          'Add a table for these values with addTable(...), or fix the row.',
+        )
       : fail(
           shown,
           `${shownText(shown)}: the predicates of ${fits.map((s) => s.qualifiedId).join(' and ')} all admit it`,
@@ -81,7 +88,11 @@ export function routeEntity(entity: EntityModel, layout: ShardLayout, row: objec
       const id = formatDateShardId(key, sharding.interval);
       const found = shards.find((s) => s.id === id);
       if (found) return found;
-      throw fail(key, `${keyText}: its ${sharding.interval} shard '${id}' does not exist`, `Add shard '${id}' to group '${sharding.shardGroup}'.`);
+      throw fail(
+        key,
+        `${keyText}: its ${sharding.interval} shard '${id}' does not exist`,
+        `Add shard '${id}' to group '${sharding.shardGroup}'.`,
+      );
     }
     case 'hash': {
       checkHashGroup(shards, sharding.shardCount, entity.name);
@@ -92,10 +103,12 @@ export function routeEntity(entity: EntityModel, layout: ShardLayout, row: objec
       try {
         bucket = hashBucket(key, sharding.shardCount, { uuid });
       } catch (cause) {
-        throw new DtdeRoutingError(
-          `Cannot route ${entity.name} with ${keyText}: ${(cause as Error).message}`,
-          { entity: entity.name, keyValue: key, availableShards: shards.map((s) => s.qualifiedId), cause },
-        );
+        throw new DtdeRoutingError(`Cannot route ${entity.name} with ${keyText}: ${(cause as Error).message}`, {
+          entity: entity.name,
+          keyValue: key,
+          availableShards: shards.map((s) => s.qualifiedId),
+          cause,
+        });
       }
       return shards[bucket];
     }
@@ -127,7 +140,11 @@ function describeRow(values: Record<string, unknown>, properties: readonly strin
 }
 
 function shownText(shown: Record<string, unknown>): string {
-  return Object.entries(shown).map(([p, v]) => `${p} = ${show(v)}`).join(', ') || 'no readable key';
+  return (
+    Object.entries(shown)
+      .map(([p, v]) => `${p} = ${show(v)}`)
+      .join(', ') || 'no readable key'
+  );
 }
 
 function show(v: unknown): string {

@@ -77,7 +77,8 @@ export function andConstraints(a: ShardKeyConstraint, b: ShardKeyConstraint): Sh
   if (a.kind === 'unknown') return b;
   if (b.kind === 'unknown') return a;
   const out: KeyInterval[] = [];
-  for (const x of a.intervals) for (const y of b.intervals) out.push({ lower: maxLower(x.lower, y.lower), upper: minUpper(x.upper, y.upper) });
+  for (const x of a.intervals)
+    for (const y of b.intervals) out.push({ lower: maxLower(x.lower, y.lower), upper: minUpper(x.upper, y.upper) });
   return makeSet(out, a.includesNull && b.includesNull);
 }
 

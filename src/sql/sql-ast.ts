@@ -76,10 +76,24 @@ export interface StringMatchExpr {
 }
 
 export type SqlFunctionName =
-  | 'lower' | 'upper' | 'trim' | 'length'
-  | 'abs' | 'round' | 'floor' | 'ceil' | 'least' | 'greatest'
-  | 'year' | 'month' | 'day'
-  | 'count' | 'count_big' | 'sum' | 'min' | 'max'
+  | 'lower'
+  | 'upper'
+  | 'trim'
+  | 'length'
+  | 'abs'
+  | 'round'
+  | 'floor'
+  | 'ceil'
+  | 'least'
+  | 'greatest'
+  | 'year'
+  | 'month'
+  | 'day'
+  | 'count'
+  | 'count_big'
+  | 'sum'
+  | 'min'
+  | 'max'
   /** JavaScript `%` on non-integers (SQLite's `%` truncates its operands to integers). */
   | 'fmod'
   /** SUM of 32-bit integers in 64 bits (T-SQL's SUM of an int is an int and overflows). */

@@ -41,7 +41,10 @@ export function importEdges(): ImportEdge[] {
 function allTypeNames(names: string): boolean {
   const inner = /^\{([\s\S]*)\}$/.exec(names.trim());
   if (!inner) return false;
-  const parts = inner[1].split(',').map((p) => p.trim()).filter(Boolean);
+  const parts = inner[1]
+    .split(',')
+    .map((p) => p.trim())
+    .filter(Boolean);
   return parts.length > 0 && parts.every((p) => p.startsWith('type '));
 }
 

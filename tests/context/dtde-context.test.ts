@@ -19,8 +19,7 @@ class ShopContext extends DtdeContext {
   }
 }
 
-const shards = (s: ShardsBuilder) =>
-  s.addShards('EU', 'US').addShardGroup('years', (g) => g.addShards('2024', '2025'));
+const shards = (s: ShardsBuilder) => s.addShards('EU', 'US').addShardGroup('years', (g) => g.addShards('2024', '2025'));
 
 describe('DtdeContext', () => {
   it('gives typed sets from class fields, with an entity source', () => {
@@ -87,7 +86,12 @@ describe('DtdeContext', () => {
   it('reports configuration errors of onModelCreating on every use, not cached', () => {
     class Broken extends DtdeContext {
       protected override onModelCreating(mb: ModelBuilder): void {
-        mb.entity(Customer, (e) => e.toTable('Customers').property((c) => c.id).int());
+        mb.entity(Customer, (e) =>
+          e
+            .toTable('Customers')
+            .property((c) => c.id)
+            .int(),
+        );
       }
     }
     expect(configError(() => new Broken().model).message).toContain('Customer.key: no primary key');
@@ -133,7 +137,9 @@ describe('DtdeContext', () => {
     expect(streamed).toBeInstanceOf(DtdeConfigurationError);
     // With a provider, queries reach the database: a shard file that was never created is named.
     const withProvider = new ShopContext({ shards, provider: sqlite({ file: 'never-opened.db' }) }); // no I/O until used
-    await expect(withProvider.orders.count()).rejects.toThrow(/shard 'years::20\d\d' failed: SQLite database file .*never-opened\.db" does not exist/);
+    await expect(withProvider.orders.count()).rejects.toThrow(
+      /shard 'years::20\d\d' failed: SQLite database file .*never-opened\.db" does not exist/,
+    );
     await withProvider.close();
   });
 

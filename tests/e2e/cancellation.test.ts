@@ -100,7 +100,10 @@ describe('AbortSignal', () => {
     expect(await rejectionOf(ctx.orders.toArray({ signal: controller.signal }))).toBe(reason);
     expect(log.plans[0]!.shardIds).toEqual(['years::2023', 'years::2024', 'years::2025']);
     expect(log.shards).toHaveLength(1);
-    expect(log.shards[0]).toMatchObject({ shardId: 'years::2023', rowCount: shop.data.orders.filter((o) => o.orderDate.getUTCFullYear() === 2023).length });
+    expect(log.shards[0]).toMatchObject({
+      shardId: 'years::2023',
+      rowCount: shop.data.orders.filter((o) => o.orderDate.getUTCFullYear() === 2023).length,
+    });
     expect(log.done[0]!.error).toBe(reason);
     expect(busy()).toBe(0);
     await expectContextAnswers(ctx);
@@ -134,12 +137,18 @@ describe('queryTimeoutMs', () => {
   it('fails a query that waits for a connection past the timeout with DtdeTimeoutError', async () => {
     // One read connection per file, lent out to a raw driver stream that stays open: the
     // query can only wait for it, so only the timeout can end it.
-    const { ctx, provider, busyConnections: busy } = reopen({
+    const {
+      ctx,
+      provider,
+      busyConnections: busy,
+    } = reopen({
       maxParallelShards: 1,
       queryTimeoutMs: 50,
       sqlite: { readPoolSize: 1, acquireTimeoutMs: 600_000 },
     });
-    const holder = provider.driver.query({ file: 'orders-2024.db' }, 'SELECT "id" FROM "Orders"', [], { batchSize: 1 })[Symbol.asyncIterator]();
+    const holder = provider.driver
+      .query({ file: 'orders-2024.db' }, 'SELECT "id" FROM "Orders"', [], { batchSize: 1 })
+      [Symbol.asyncIterator]();
     expect((await holder.next()).done).toBe(false);
     log = listenDiagnostics();
 
@@ -158,7 +167,9 @@ describe('queryTimeoutMs', () => {
 
     await holder.return!();
     expect(busy()).toBe(0);
-    await expect(inYear.count()).resolves.toBe(shop.data.orders.filter((o) => o.orderDate >= params.from && o.orderDate < params.to).length);
+    await expect(inYear.count()).resolves.toBe(
+      shop.data.orders.filter((o) => o.orderDate >= params.from && o.orderDate < params.to).length,
+    );
   });
 
   it('fails a stream whose consumer stalls past the timeout; the shards are cancelled', async () => {

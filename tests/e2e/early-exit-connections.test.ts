@@ -1,13 +1,7 @@
 import diagnosticsChannel from 'node:diagnostics_channel';
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  DtdeInvalidOperationError,
-  DtdeTimeoutError,
-  QUERY_SHARD_CHANNEL,
-  type Queryable,
-  type SqliteProvider,
-} from '../../src/index.js';
+import { DtdeInvalidOperationError, DtdeTimeoutError, QUERY_SHARD_CHANNEL, type Queryable, type SqliteProvider } from '../../src/index.js';
 import { openShop, type OpenShop } from './support/open-shop.js';
 import { reopenShop } from './support/reopen-shop.js';
 import type { ShopContext } from './support/shop-model.js';
@@ -221,9 +215,12 @@ for (const target of targets) {
                 ...(i % 2 === 0 ? { sqlite: { readPoolSize: Math.min(maxParallelShards, 3) } } : {}),
               });
               // Each file now holds an idle connection, which the next acquire validates and takes.
-              await target.set(ctx).count().catch((error: unknown) => {
-                if (!(queryTimeoutMs !== undefined && error instanceof DtdeTimeoutError)) throw error;
-              });
+              await target
+                .set(ctx)
+                .count()
+                .catch((error: unknown) => {
+                  if (!(queryTimeoutMs !== undefined && error instanceof DtdeTimeoutError)) throw error;
+                });
               await exit.run(target.set(ctx), i, ids);
               expectPoolsFull(provider, what);
               await expectCloseSettles(ctx, what);

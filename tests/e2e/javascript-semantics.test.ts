@@ -24,7 +24,16 @@ const unordered = { ordered: false };
 
 describe('numbers: int columns stay numbers, decimals keep their fraction, division by zero is null', () => {
   it('a distinct projection of Math.floor over an int column returns numbers, not bigints', async () => {
-    await shop.oracle.check(shop.ctx, Customer, (q) => q.select((c) => Math.floor(c.score)).distinct().toArray(), unordered);
+    await shop.oracle.check(
+      shop.ctx,
+      Customer,
+      (q) =>
+        q
+          .select((c) => Math.floor(c.score))
+          .distinct()
+          .toArray(),
+      unordered,
+    );
   });
 
   it('max of Math.floor over an int column is a number', async () => {
@@ -36,21 +45,66 @@ describe('numbers: int columns stay numbers, decimals keep their fraction, divis
   });
 
   it('group keys from Math.floor over an int column are numbers', async () => {
-    await shop.oracle.check(shop.ctx, Customer, (q) => q.groupBy((c) => Math.floor(c.score)).select((g) => ({ k: g.key, n: g.count() })).toArray(), unordered);
+    await shop.oracle.check(
+      shop.ctx,
+      Customer,
+      (q) =>
+        q
+          .groupBy((c) => Math.floor(c.score))
+          .select((g) => ({ k: g.key, n: g.count() }))
+          .toArray(),
+      unordered,
+    );
   });
 
   it('a float-typed ternary whose branch is an int column returns numbers', async () => {
-    await shop.oracle.check(shop.ctx, Customer, (q) => q.select((c) => (c.vip ? 1.5 : c.score)).distinct().toArray(), unordered);
+    await shop.oracle.check(
+      shop.ctx,
+      Customer,
+      (q) =>
+        q
+          .select((c) => (c.vip ? 1.5 : c.score))
+          .distinct()
+          .toArray(),
+      unordered,
+    );
   });
 
   it('distinct projections of Math.round and Math.abs', async () => {
-    await shop.oracle.check(shop.ctx, Order, (q) => q.select((o) => ({ r: Math.round(o.total / 100), a: Math.abs(o.total - 500) > 400 })).distinct().toArray(), unordered);
-    await shop.oracle.check(shop.ctx, Customer, (q) => q.select((c) => Math.round(c.score)).distinct().toArray(), unordered);
+    await shop.oracle.check(
+      shop.ctx,
+      Order,
+      (q) =>
+        q
+          .select((o) => ({ r: Math.round(o.total / 100), a: Math.abs(o.total - 500) > 400 }))
+          .distinct()
+          .toArray(),
+      unordered,
+    );
+    await shop.oracle.check(
+      shop.ctx,
+      Customer,
+      (q) =>
+        q
+          .select((c) => Math.round(c.score))
+          .distinct()
+          .toArray(),
+      unordered,
+    );
   });
 
   it('% on decimals keeps the fraction (SQLite would truncate to integers)', async () => {
     await shop.oracle.check(shop.ctx, Order, (q) => q.where((o) => o.total % 2 > 1).toArray(), unordered);
-    await shop.oracle.check(shop.ctx, Order, (q) => q.select((o) => o.total % 7.5).distinct().toArray(), unordered);
+    await shop.oracle.check(
+      shop.ctx,
+      Order,
+      (q) =>
+        q
+          .select((o) => o.total % 7.5)
+          .distinct()
+          .toArray(),
+      unordered,
+    );
   });
 
   it('division and remainder by zero are null, as in SQL', async () => {
@@ -68,7 +122,7 @@ describe('nulls', () => {
     await o.check(shop.ctx, Customer, (q) => q.where((c, p) => c.email !== p.e, { e: null }).toArray(), unordered);
     await o.check(shop.ctx, Customer, (q) => q.where((c) => (c.email !== null) === c.vip).toArray(), unordered);
     await o.check(shop.ctx, Customer, (q) => q.where((c) => (c.email === 'x') === false).toArray(), unordered);
-    await o.check(shop.ctx, Customer, (q) => q.where((c) => c.vip !== (c.score > 0)).toArray(), unordered);
+    await o.check(shop.ctx, Customer, (q) => q.where((c) => c.vip !== c.score > 0).toArray(), unordered);
     await o.check(shop.ctx, Customer, (q) => q.where((c) => !c.email).toArray(), unordered);
     await o.check(shop.ctx, Customer, (q) => q.where((c) => !(c.email ?? '')).toArray(), unordered);
     await o.check(shop.ctx, Customer, (q) => q.where((c) => (c.vip ? c.email : null) === null).toArray(), unordered);
@@ -81,7 +135,16 @@ describe('nulls', () => {
 
   it('string + treats null as an empty string, like template literals', async () => {
     await shop.oracle.check(shop.ctx, Customer, (q) => q.where((c) => c.email + '!' === '!').toArray(), unordered);
-    await shop.oracle.check(shop.ctx, Customer, (q) => q.select((c) => c.email + '!').distinct().toArray(), unordered);
+    await shop.oracle.check(
+      shop.ctx,
+      Customer,
+      (q) =>
+        q
+          .select((c) => c.email + '!')
+          .distinct()
+          .toArray(),
+      unordered,
+    );
   });
 
   it('nullable booleans and nullable dates: filters, ordering, groups, aggregates', async () => {
@@ -90,7 +153,12 @@ describe('nulls', () => {
     try {
       await ctx.ensureCreated();
       const rows = Array.from({ length: 60 }, (_, i) =>
-        Object.assign(new Flag(), { id: i + 1, region: ['A', 'B', 'C'][i % 3], ok: i % 4 === 0 ? null : i % 4 === 1, at: i % 5 === 0 ? null : new Date(Date.UTC(2024, 0, 1 + i)) }),
+        Object.assign(new Flag(), {
+          id: i + 1,
+          region: ['A', 'B', 'C'][i % 3],
+          ok: i % 4 === 0 ? null : i % 4 === 1,
+          at: i % 5 === 0 ? null : new Date(Date.UTC(2024, 0, 1 + i)),
+        }),
       );
       await bulkLoad(ctx, Flag, rows);
       const oracle = new Oracle([[Flag, rows]]);
@@ -105,22 +173,60 @@ describe('nulls', () => {
         (q) => q.where((f) => (f.ok ?? true) === true).toArray(),
         (q) => q.where((f, p) => f.at === null || f.at < p.d, { d: new Date(Date.UTC(2024, 1, 1)) }).toArray(),
         (q) => q.where((f) => !f.at).toArray(),
-        (q) => q.where((f) => f.ok ? f.id > 5 : f.id < 5).toArray(),
+        (q) => q.where((f) => (f.ok ? f.id > 5 : f.id < 5)).toArray(),
         (q) => q.count((f) => f.ok === null),
         (q) => q.all((f) => f.ok !== null),
         (q) => q.max((f) => f.ok),
         (q) => q.min((f) => f.at),
-        (q) => q.select((f) => f.ok).distinct().toArray(),
-        (q) => q.select((f) => ({ ok: f.ok, y: f.at === null ? null : f.at.getUTCMonth() })).distinct().toArray(),
-        (q) => q.groupBy((f) => f.ok).select((g) => ({ k: g.key, n: g.count(), lo: g.min((f) => f.at) })).toArray(),
-        (q) => q.groupBy((f) => f.at).select((g) => ({ k: g.key, n: g.count() })).toArray(),
+        (q) =>
+          q
+            .select((f) => f.ok)
+            .distinct()
+            .toArray(),
+        (q) =>
+          q
+            .select((f) => ({ ok: f.ok, y: f.at === null ? null : f.at.getUTCMonth() }))
+            .distinct()
+            .toArray(),
+        (q) =>
+          q
+            .groupBy((f) => f.ok)
+            .select((g) => ({ k: g.key, n: g.count(), lo: g.min((f) => f.at) }))
+            .toArray(),
+        (q) =>
+          q
+            .groupBy((f) => f.at)
+            .select((g) => ({ k: g.key, n: g.count() }))
+            .toArray(),
       ];
       for (const build of cases) await oracle.check(ctx, Flag, build, unordered);
       const orderedCases: ((q: Queryable<Flag>) => Promise<unknown>)[] = [
-        (q) => q.orderByDescending((f) => f.ok).thenBy((f) => f.id).skip(3).take(20).toArray(),
-        (q) => q.orderBy((f) => f.ok).thenByDescending((f) => f.at).take(25).toArray(),
-        (q) => q.orderByDescending((f) => f.at).skip(5).take(30).toArray(),
-        (q) => q.select((f) => ({ ok: f.ok, id: f.id })).orderByDescending((x) => x.ok).thenByDescending((x) => x.id).take(10).toArray(),
+        (q) =>
+          q
+            .orderByDescending((f) => f.ok)
+            .thenBy((f) => f.id)
+            .skip(3)
+            .take(20)
+            .toArray(),
+        (q) =>
+          q
+            .orderBy((f) => f.ok)
+            .thenByDescending((f) => f.at)
+            .take(25)
+            .toArray(),
+        (q) =>
+          q
+            .orderByDescending((f) => f.at)
+            .skip(5)
+            .take(30)
+            .toArray(),
+        (q) =>
+          q
+            .select((f) => ({ ok: f.ok, id: f.id }))
+            .orderByDescending((x) => x.ok)
+            .thenByDescending((x) => x.id)
+            .take(10)
+            .toArray(),
       ];
       for (const build of orderedCases) await oracle.check(ctx, Flag, build, ordered);
     } finally {
@@ -138,9 +244,12 @@ describe('strings', () => {
 
 describe('conditional expressions', () => {
   it('a ?: whose branches differ in type is refused where SQL computes it, and works in a client projection', async () => {
-    await expect(shop.ctx.customers.select((c) => (c.vip ? c.name : c.score)).distinct().toArray()).rejects.toThrow(
-      /branches of this \?: have different types \(string and number\)/,
-    );
+    await expect(
+      shop.ctx.customers
+        .select((c) => (c.vip ? c.name : c.score))
+        .distinct()
+        .toArray(),
+    ).rejects.toThrow(/branches of this \?: have different types \(string and number\)/);
     await shop.oracle.check(shop.ctx, Customer, (q) => q.select((c) => (c.vip ? c.name : c.score)).toArray(), unordered);
   });
 });
@@ -159,8 +268,12 @@ class FlagContext extends DtdeContext {
       e.key((f) => f.id);
       e.property((f) => f.id).int();
       e.property((f) => f.region).string(4);
-      e.property((f) => f.ok).boolean().nullable();
-      e.property((f) => f.at).dateTime().nullable();
+      e.property((f) => f.ok)
+        .boolean()
+        .nullable();
+      e.property((f) => f.at)
+        .dateTime()
+        .nullable();
       e.shardBy((f) => f.region).withStorageMode('tables');
     });
   }

@@ -8,20 +8,25 @@ import { bulkLoad, DtdeContext, ModelBuilder, sqlite, type Queryable } from 'dtd
 // README.md, "A short example", as written: same class, model, options and query chain. Only the
 // database file moves to a temp folder, and a few rows are loaded first so the page is not empty.
 
-class Customer { id!: number; region!: string; name!: string; createdAt!: Date }
+class Customer {
+  id!: number;
+  region!: string;
+  name!: string;
+  createdAt!: Date;
+}
 
 class ShopContext extends DtdeContext {
   customers = this.set(Customer);
 
   protected override onModelCreating(mb: ModelBuilder) {
-    mb.entity(Customer, e => {
+    mb.entity(Customer, (e) => {
       e.toTable('Customers');
-      e.key(c => c.id);
-      e.property(c => c.id).int();
-      e.property(c => c.region).string(8);
-      e.property(c => c.name).string(200);
-      e.property(c => c.createdAt).dateTime();
-      e.shardBy(c => c.region).withStorageMode('tables'); // Customers_EU, Customers_US, ...
+      e.key((c) => c.id);
+      e.property((c) => c.id).int();
+      e.property((c) => c.region).string(8);
+      e.property((c) => c.name).string(200);
+      e.property((c) => c.createdAt).dateTime();
+      e.shardBy((c) => c.region).withStorageMode('tables'); // Customers_EU, Customers_US, ...
     });
   }
 }
@@ -61,7 +66,7 @@ describe('README: a short example', () => {
   it('runs as written and returns the second page of US customers by name', async () => {
     const ctx = new ShopContext({
       provider: sqlite({ file: tempFile() }),
-      shards: s => s.addShards('EU', 'US', 'APAC'),
+      shards: (s) => s.addShards('EU', 'US', 'APAC'),
     });
     cleanups.push(() => ctx.close());
     await ctx.ensureCreated();
@@ -72,7 +77,7 @@ describe('README: a short example', () => {
     // Values from outside the lambda come in through its second parameter.
     const page = await ctx.customers
       .where((c, p) => c.region === p.region, { region: 'US' }) // routed to Customers_US only
-      .orderBy(c => c.name)
+      .orderBy((c) => c.name)
       .skip(20)
       .take(10)
       .toArray();
@@ -82,11 +87,11 @@ describe('README: a short example', () => {
     // The same answer computed in plain JavaScript: filter, order by name (code point) then by
     // the primary key, page.
     const expected = rows
-      .filter(c => c.region === 'US')
+      .filter((c) => c.region === 'US')
       .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : a.id - b.id))
       .slice(20, 30);
     expect(page).toHaveLength(10);
-    expect(page.map(c => c.id)).toEqual(expected.map(c => c.id));
+    expect(page.map((c) => c.id)).toEqual(expected.map((c) => c.id));
     expect(page).toEqual(expected);
     expect(page[0]).toBeInstanceOf(Customer);
     expect(page[0].createdAt).toBeInstanceOf(Date);
@@ -95,26 +100,31 @@ describe('README: a short example', () => {
   it("accepts a DbSet or a chain in the Public API section's function", async () => {
     const ctx = new ShopContext({
       provider: sqlite({ file: tempFile() }),
-      shards: s => s.addShards('EU', 'US', 'APAC'),
+      shards: (s) => s.addShards('EU', 'US', 'APAC'),
     });
     cleanups.push(() => ctx.close());
     await ctx.ensureCreated();
     const rows = customers();
     await bulkLoad(ctx, Customer, rows);
-    expect(await inRegion(ctx.customers, 'EU').count()).toBe(rows.filter(c => c.region === 'EU').length);
-    const named = await inRegion(ctx.customers.where(c => c.name.startsWith('Ada')), 'APAC').orderBy(c => c.id).toArray();
-    expect(named).toEqual(rows.filter(c => c.region === 'APAC' && c.name.startsWith('Ada')));
+    expect(await inRegion(ctx.customers, 'EU').count()).toBe(rows.filter((c) => c.region === 'EU').length);
+    const named = await inRegion(
+      ctx.customers.where((c) => c.name.startsWith('Ada')),
+      'APAC',
+    )
+      .orderBy((c) => c.id)
+      .toArray();
+    expect(named).toEqual(rows.filter((c) => c.region === 'APAC' && c.name.startsWith('Ada')));
   });
 
   it('routes the README query to Customers_US only (toQueryString, no I/O)', () => {
     const ctx = new ShopContext({
       provider: sqlite({ file: tempFile() }),
-      shards: s => s.addShards('EU', 'US', 'APAC'),
+      shards: (s) => s.addShards('EU', 'US', 'APAC'),
     });
     cleanups.push(() => ctx.close());
     const sql = ctx.customers
       .where((c, p) => c.region === p.region, { region: 'US' })
-      .orderBy(c => c.name)
+      .orderBy((c) => c.name)
       .skip(20)
       .take(10)
       .toQueryString();
@@ -128,30 +138,35 @@ describe('README: a short example', () => {
 // shorthand property, toQueryString() without I/O, a date-sharded entity in a shard group, and
 // maxParallelShards. Order's properties stand in for the design's `/* ...properties... */`.
 
-class Order { id!: number; customerId!: number; orderDate!: Date; total!: number }
+class Order {
+  id!: number;
+  customerId!: number;
+  orderDate!: Date;
+  total!: number;
+}
 
 class DesignShopContext extends DtdeContext {
   customers = this.set(Customer);
   orders = this.set(Order);
 
   protected override onModelCreating(mb: ModelBuilder) {
-    mb.entity(Customer, e => {
+    mb.entity(Customer, (e) => {
       e.toTable('Customers');
-      e.key(c => c.id);
-      e.property(c => c.id).int();
-      e.property(c => c.region).string(8);
-      e.property(c => c.name).string(200);
-      e.property(c => c.createdAt).dateTime();
-      e.shardBy(c => c.region).withStorageMode('tables'); // Customers_EU, Customers_US, ...
+      e.key((c) => c.id);
+      e.property((c) => c.id).int();
+      e.property((c) => c.region).string(8);
+      e.property((c) => c.name).string(200);
+      e.property((c) => c.createdAt).dateTime();
+      e.shardBy((c) => c.region).withStorageMode('tables'); // Customers_EU, Customers_US, ...
     });
-    mb.entity(Order, e => {
+    mb.entity(Order, (e) => {
       e.toTable('Orders');
-      e.key(o => o.id);
-      e.property(o => o.id).int();
-      e.property(o => o.customerId).int();
-      e.property(o => o.orderDate).dateTime();
-      e.property(o => o.total).decimal(12, 2);
-      e.shardByDate(o => o.orderDate, 'year').useShardGroup('years'); // Orders_2024, Orders_2025
+      e.key((o) => o.id);
+      e.property((o) => o.id).int();
+      e.property((o) => o.customerId).int();
+      e.property((o) => o.orderDate).dateTime();
+      e.property((o) => o.total).decimal(12, 2);
+      e.shardByDate((o) => o.orderDate, 'year').useShardGroup('years'); // Orders_2024, Orders_2025
     });
   }
 }
@@ -160,7 +175,7 @@ describe('design.md section 1: what a user writes', () => {
   it('runs the promised shape on SQLite', async () => {
     const ctx = new DesignShopContext({
       provider: sqlite({ file: tempFile() }),
-      shards: s => s.addShards('EU', 'US', 'APAC').addShardGroup('years', g => g.addShards('2024', '2025')),
+      shards: (s) => s.addShards('EU', 'US', 'APAC').addShardGroup('years', (g) => g.addShards('2024', '2025')),
       maxParallelShards: 8,
     });
     cleanups.push(() => ctx.close());
@@ -168,24 +183,35 @@ describe('design.md section 1: what a user writes', () => {
     const rows = customers();
     await bulkLoad(ctx, Customer, rows);
     const orders = Array.from({ length: 40 }, (_, i) =>
-      Object.assign(new Order(), { id: i + 1, customerId: (i % 120) + 1, orderDate: new Date(Date.UTC(2024, (i * 5) % 24, 1 + (i % 28))), total: i * 2.5 }),
+      Object.assign(new Order(), {
+        id: i + 1,
+        customerId: (i % 120) + 1,
+        orderDate: new Date(Date.UTC(2024, (i * 5) % 24, 1 + (i % 28))),
+        total: i * 2.5,
+      }),
     );
     const loaded = await bulkLoad(ctx, Order, orders);
-    const inYear = (y: number) => orders.filter(o => o.orderDate.getUTCFullYear() === y).length;
+    const inYear = (y: number) => orders.filter((o) => o.orderDate.getUTCFullYear() === y).length;
     expect(loaded.perShard).toEqual({ 'years::2024': inYear(2024), 'years::2025': inYear(2025) });
 
     const region = 'US';
-    const page = await ctx.set(Customer)
-      .where((c, p) => c.region === p.region, { region })  // outside values come in through p
-      .orderBy(c => c.name).skip(20).take(10)
+    const page = await ctx
+      .set(Customer)
+      .where((c, p) => c.region === p.region, { region }) // outside values come in through p
+      .orderBy((c) => c.name)
+      .skip(20)
+      .take(10)
       .toArray();
     const expected = rows
-      .filter(c => c.region === region)
+      .filter((c) => c.region === region)
       .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : a.id - b.id))
       .slice(20, 30);
     expect(page).toEqual(expected);
 
-    const sql = ctx.set(Customer).where(c => c.region === 'US').toQueryString(); // SQL per shard, no I/O
+    const sql = ctx
+      .set(Customer)
+      .where((c) => c.region === 'US')
+      .toQueryString(); // SQL per shard, no I/O
     expect(sql).toContain('Customers_US');
     expect(sql).not.toContain('Customers_EU');
 
@@ -193,8 +219,14 @@ describe('design.md section 1: what a user writes', () => {
     const sql2025 = ctx.orders.where((o, p) => o.orderDate >= p.from, { from: new Date('2025-01-01T00:00:00Z') }).toQueryString();
     expect(sql2025).toContain('Orders_2025');
     expect(sql2025).not.toContain('Orders_2024');
-    const in2025 = await ctx.orders.where((o, p) => o.orderDate >= p.from, { from: new Date('2025-01-01T00:00:00Z') }).orderBy(o => o.id).toArray();
-    expect(in2025.map(o => o.id)).toEqual(orders.filter(o => o.orderDate.getUTCFullYear() === 2025).map(o => o.id));
-    expect(await ctx.orders.sum(o => o.total)).toBeCloseTo(orders.reduce((s, o) => s + o.total, 0), 9);
+    const in2025 = await ctx.orders
+      .where((o, p) => o.orderDate >= p.from, { from: new Date('2025-01-01T00:00:00Z') })
+      .orderBy((o) => o.id)
+      .toArray();
+    expect(in2025.map((o) => o.id)).toEqual(orders.filter((o) => o.orderDate.getUTCFullYear() === 2025).map((o) => o.id));
+    expect(await ctx.orders.sum((o) => o.total)).toBeCloseTo(
+      orders.reduce((s, o) => s + o.total, 0),
+      9,
+    );
   });
 });

@@ -22,7 +22,10 @@ afterEach(async () => {
  * A loaded shop whose loading context is already closed (so no pooled connection holds a file),
  * and a fresh context over the same folder for the test to break and query.
  */
-async function shopToBreak(size = 4, options: Parameters<typeof reopenShop>[1] = {}): Promise<{ shop: OpenShop; reopen: () => ReopenedShop }> {
+async function shopToBreak(
+  size = 4,
+  options: Parameters<typeof reopenShop>[1] = {},
+): Promise<{ shop: OpenShop; reopen: () => ReopenedShop }> {
   const shop = await openShop({ size });
   await shop.ctx.close();
   cleanups.push(() => shop.close());

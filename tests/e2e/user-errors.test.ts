@@ -2,15 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import {
-  bulkLoad,
-  DtdeConfigurationError,
-  DtdeContext,
-  DtdeRoutingError,
-  DtdeTranslationError,
-  ModelBuilder,
-  sqlite,
-} from 'dtde';
+import { bulkLoad, DtdeConfigurationError, DtdeContext, DtdeRoutingError, DtdeTranslationError, ModelBuilder, sqlite } from 'dtde';
 import { configureCustomer, configureOrder, Customer, Order, Price } from '../support/shop-model.js';
 
 // The five mistakes a new user makes first, seen through the public API only, with real lambdas
@@ -49,7 +41,7 @@ function tempFile(): string {
 async function openShop(): Promise<ShopContext> {
   const ctx = new ShopContext({
     provider: sqlite({ file: tempFile() }),
-    shards: s => s.addShards('EU', 'US').addShardGroup('years', g => g.addShards('2024', '2025')),
+    shards: (s) => s.addShards('EU', 'US').addShardGroup('years', (g) => g.addShards('2024', '2025')),
   });
   cleanups.push(() => ctx.close());
   await ctx.ensureCreated();
@@ -57,7 +49,16 @@ async function openShop(): Promise<ShopContext> {
 }
 
 const customer = (id: number, region: string, score = id): Customer =>
-  Object.assign(new Customer(), { id, region, name: `c${id}`, email: null, createdAt: new Date(Date.UTC(2024, 0, id)), vip: false, score, rating: null });
+  Object.assign(new Customer(), {
+    id,
+    region,
+    name: `c${id}`,
+    email: null,
+    createdAt: new Date(Date.UTC(2024, 0, id)),
+    vip: false,
+    score,
+    rating: null,
+  });
 const order = (id: number, orderDate: string): Order =>
   Object.assign(new Order(), { id, customerId: 1, orderDate: new Date(orderDate), total: 10, status: 'new', note: null });
 
@@ -74,7 +75,11 @@ async function thrown(action: () => unknown): Promise<unknown> {
 describe('1. an entity that onModelCreating does not configure', () => {
   it('fails when a class field asks for its set, naming the entity and showing mb.entity(...)', async () => {
     const error = await thrown(
-      () => new ForgotPriceContext({ provider: sqlite({ file: tempFile() }), shards: s => s.addShards('EU').addShardGroup('years', g => g.addShards('2024')) }),
+      () =>
+        new ForgotPriceContext({
+          provider: sqlite({ file: tempFile() }),
+          shards: (s) => s.addShards('EU').addShardGroup('years', (g) => g.addShards('2024')),
+        }),
     );
     expect(error).toBeInstanceOf(DtdeConfigurationError);
     expect(error).toMatchObject({ code: 'DTDE_CONFIGURATION', path: 'ForgotPriceContext.onModelCreating' });
@@ -87,7 +92,9 @@ describe('1. an entity that onModelCreating does not configure', () => {
     const ctx = await openShop();
     const error = await thrown(() => bulkLoad(ctx, Price, [Object.assign(new Price(), { id: '0f8fad5b-d9cb-469f-a165-70867728950e' })]));
     expect(error).toBeInstanceOf(DtdeConfigurationError);
-    expect((error as Error).message).toContain('Price is not an entity of ShopContext; configure it in onModelCreating with mb.entity(Price');
+    expect((error as Error).message).toContain(
+      'Price is not an entity of ShopContext; configure it in onModelCreating with mb.entity(Price',
+    );
   });
 });
 
@@ -96,10 +103,14 @@ describe('2. a variable captured from outside a lambda', () => {
     const ctx = await openShop();
     const min = 3;
     const cases: [() => unknown, string, string][] = [
-      [() => ctx.customers.where(c => c.score > min), '.where((c, p) => c.score > p.min, { min })', '(c) => c.score > min'],
-      [() => ctx.customers.orderBy(c => c.score * min), '.orderBy((c, p) => c.score * p.min, { min })', '(c) => c.score * min'],
-      [() => ctx.customers.select(c => ({ t: c.score * min })), '.select((c, p) => ({ t: c.score * p.min }), { min })', '(c) => ({ t: c.score * min })'],
-      [() => ctx.customers.count(c => c.score > min), '.count((c, p) => c.score > p.min, { min })', '(c) => c.score > min'],
+      [() => ctx.customers.where((c) => c.score > min), '.where((c, p) => c.score > p.min, { min })', '(c) => c.score > min'],
+      [() => ctx.customers.orderBy((c) => c.score * min), '.orderBy((c, p) => c.score * p.min, { min })', '(c) => c.score * min'],
+      [
+        () => ctx.customers.select((c) => ({ t: c.score * min })),
+        '.select((c, p) => ({ t: c.score * p.min }), { min })',
+        '(c) => ({ t: c.score * min })',
+      ],
+      [() => ctx.customers.count((c) => c.score > min), '.count((c, p) => c.score > p.min, { min })', '(c) => c.score > min'],
     ];
     for (const [build, fix, source] of cases) {
       const error = await thrown(build);
@@ -115,18 +126,21 @@ describe('2. a variable captured from outside a lambda', () => {
 
   it('the rewrite the message suggests runs and gives the plain-JavaScript answer', async () => {
     const ctx = await openShop();
-    const rows = [1, 2, 3, 4, 5, 6].map(i => customer(i, i % 2 === 0 ? 'EU' : 'US'));
+    const rows = [1, 2, 3, 4, 5, 6].map((i) => customer(i, i % 2 === 0 ? 'EU' : 'US'));
     await bulkLoad(ctx, Customer, rows);
     const min = 3;
-    const found = await ctx.customers.where((c, p) => c.score > p.min, { min }).orderBy(c => c.id).toArray();
-    expect(found).toEqual(rows.filter(c => c.score > min));
+    const found = await ctx.customers
+      .where((c, p) => c.score > p.min, { min })
+      .orderBy((c) => c.id)
+      .toArray();
+    expect(found).toEqual(rows.filter((c) => c.score > min));
     expect(await ctx.customers.count((c, p) => c.score > p.min, { min })).toBe(3);
   });
 });
 
 describe('3. a context without a provider', () => {
   it('bulkLoad says how to configure one', async () => {
-    const ctx = new ShopContext({ shards: s => s.addShards('EU').addShardGroup('years', g => g.addShards('2024')) });
+    const ctx = new ShopContext({ shards: (s) => s.addShards('EU').addShardGroup('years', (g) => g.addShards('2024')) });
     const error = await thrown(() => bulkLoad(ctx, Customer, [customer(1, 'EU')]));
     expect(error).toBeInstanceOf(DtdeConfigurationError);
     expect(error).toMatchObject({ code: 'DTDE_CONFIGURATION', path: 'options.provider' });
@@ -139,17 +153,19 @@ describe('3. a context without a provider', () => {
 describe('4. a method or function dtde cannot translate', () => {
   it('is refused when the query is built, underlined, with the calls that do translate', async () => {
     const ctx = await openShop();
-    const error = await thrown(() => ctx.customers.where(c => c.name.slice(1) === 'a'));
+    const error = await thrown(() => ctx.customers.where((c) => c.name.slice(1) === 'a'));
     expect(error).toBeInstanceOf(DtdeTranslationError);
     const { message, lambdaSource, position } = error as DtdeTranslationError;
-    expect(message).toContain('`.slice()` is not a supported method in a dtde lambda. Supported calls: strings: startsWith, endsWith, includes');
+    expect(message).toContain(
+      '`.slice()` is not a supported method in a dtde lambda. Supported calls: strings: startsWith, endsWith, includes',
+    );
     expect(lambdaSource!.slice(position!.start, position!.end)).toBe('slice');
     expect(message).toMatch(/\n\s+\(c\) => c\.name\.slice\(1\) === "a"\n\s+\^{5}\nIn \.where\(\) at .*user-errors\.test\.ts:\d+:\d+$/);
   });
 
   it('a global function gets the params rewrite as its fix', async () => {
     const ctx = await openShop();
-    const error = await thrown(() => ctx.customers.where(c => c.score > parseInt(c.name)));
+    const error = await thrown(() => ctx.customers.where((c) => c.score > parseInt(c.name)));
     expect(error).toBeInstanceOf(DtdeTranslationError);
     const { message } = error as DtdeTranslationError;
     expect(message).toContain('`parseInt(...)` is not supported in a dtde lambda');

@@ -104,9 +104,7 @@ describe('aggregate merge', () => {
       fc.asyncProperty(fc.array(fc.array(fc.integer({ min: -1000, max: 1000 }), { maxLength: 8 }), { maxLength: 5 }), async (data) => {
         const all = data.flat();
         fc.pre(all.length > 0);
-        const partials = data.map((values) => [
-          { s: values.length ? BigInt(values.reduce((a, b) => a + b, 0)) : null, c: values.length },
-        ]);
+        const partials = data.map((values) => [{ s: values.length ? BigInt(values.reduce((a, b) => a + b, 0)) : null, c: values.length }]);
         const plan: ValueMergePlan = { kind: 'aggregate', op: 'average', sumField: 's', countField: 'c' };
         expect(await value(plan, partials)).toBeCloseTo(all.reduce((a, b) => a + b, 0) / all.length, 9);
       }),
@@ -146,7 +144,10 @@ describe('aggregate merge', () => {
 
 describe('element operators', () => {
   const ordered = { kind: 'ordered', keys: [{ field: 'v', descending: true }], take: 3 } as const;
-  const rows = [[{ v: 9 }, { v: 4 }, { v: 1 }], [{ v: 7 }, { v: null }]];
+  const rows = [
+    [{ v: 9 }, { v: 4 }, { v: 1 }],
+    [{ v: 7 }, { v: null }],
+  ];
 
   it('first, single and their OrDefault variants', async () => {
     expect(await value({ kind: 'element', op: 'first', source: ordered }, rows)).toEqual({ v: 9 });

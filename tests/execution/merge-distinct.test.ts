@@ -23,8 +23,15 @@ describe('distinct merge', () => {
   it('drops rows already seen on another shard, by value', async () => {
     const log = new ShardLog();
     const commands = [
-      fakeShard(log, 'a', [{ d: new Date(1), n: 1n, o: { x: 1, y: 2 } }, { d: null, n: 2, o: null }]),
-      fakeShard(log, 'b', [{ d: new Date(1), n: 1, o: { y: 2, x: 1 } }, { d: null, n: 2, o: null }, { d: null, n: 3, o: null }]),
+      fakeShard(log, 'a', [
+        { d: new Date(1), n: 1n, o: { x: 1, y: 2 } },
+        { d: null, n: 2, o: null },
+      ]),
+      fakeShard(log, 'b', [
+        { d: new Date(1), n: 1, o: { y: 2, x: 1 } },
+        { d: null, n: 2, o: null },
+        { d: null, n: 3, o: null },
+      ]),
     ];
     const got = await collect(mergeRows({ kind: 'distinct' }, commands, { maxParallel: 2 }));
     expect(got).toHaveLength(3);
@@ -48,7 +55,13 @@ describe('distinct merge', () => {
 
   it('concat streams every row with paging and strips helper columns', async () => {
     const log = new ShardLog();
-    const commands = [fakeShard(log, 'a', [{ v: 1, h: 0 }]), fakeShard(log, 'b', [{ v: 2, h: 0 }, { v: 3, h: 0 }])];
+    const commands = [
+      fakeShard(log, 'a', [{ v: 1, h: 0 }]),
+      fakeShard(log, 'b', [
+        { v: 2, h: 0 },
+        { v: 3, h: 0 },
+      ]),
+    ];
     const got = await collect(mergeRows({ kind: 'concat', stripFields: ['h'] }, commands, { maxParallel: 2 }));
     expect(got.map((r) => r.v).sort()).toEqual([1, 2, 3]);
     expect(got.every((r) => !('h' in r))).toBe(true);

@@ -88,8 +88,14 @@ describe('groupBy merge', () => {
     const log = new ShardLog();
     const t = Date.UTC(2024, 5, 1);
     const commands = [
-      fakeShard(log, 'a', [{ d: new Date(t), i: 1n, p_n: 2n }, { d: null, i: null, p_n: 1 }]),
-      fakeShard(log, 'b', [{ d: new Date(t), i: 1, p_n: 3 }, { d: null, i: null, p_n: '4' }]),
+      fakeShard(log, 'a', [
+        { d: new Date(t), i: 1n, p_n: 2n },
+        { d: null, i: null, p_n: 1 },
+      ]),
+      fakeShard(log, 'b', [
+        { d: new Date(t), i: 1, p_n: 3 },
+        { d: null, i: null, p_n: '4' },
+      ]),
     ];
     const byDate: GroupByMergePlan = {
       kind: 'groupBy',
@@ -105,14 +111,23 @@ describe('groupBy merge', () => {
   it('orders groups by output fields, then pages and strips', async () => {
     const log = new ShardLog();
     const commands = [
-      fakeShard(log, 'a', [{ r: 'EU', p_n: 5 }, { r: 'US', p_n: 1 }]),
-      fakeShard(log, 'b', [{ r: 'APAC', p_n: 3 }, { r: 'US', p_n: 3 }]),
+      fakeShard(log, 'a', [
+        { r: 'EU', p_n: 5 },
+        { r: 'US', p_n: 1 },
+      ]),
+      fakeShard(log, 'b', [
+        { r: 'APAC', p_n: 3 },
+        { r: 'US', p_n: 3 },
+      ]),
     ];
     const ordered: GroupByMergePlan = {
       kind: 'groupBy',
       keys: [{ field: 'r' }],
       aggregates: [{ output: 'n', op: 'count', countField: 'p_n' }],
-      order: [{ field: 'n', descending: true }, { field: 'r', descending: false }],
+      order: [
+        { field: 'n', descending: true },
+        { field: 'r', descending: false },
+      ],
       skip: 1,
       take: 2,
       stripFields: ['r'],

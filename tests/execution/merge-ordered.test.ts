@@ -29,22 +29,20 @@ const columnTypes: fc.Arbitrary<unknown>[] = [
 ];
 const columnValues = fc.constantFrom(...columnTypes);
 
-const scenario = fc
-  .tuple(columnValues, columnValues)
-  .chain(([a, b]) =>
-    fc.record({
-      shards: fc.array(
-        fc.array(fc.record({ a: fc.option(a, { nil: null }), b: fc.option(b, { nil: null }) }), { maxLength: 12 }),
-        { minLength: 0, maxLength: 6 },
-      ),
-      descA: fc.boolean(),
-      descB: fc.boolean(),
-      skip: fc.nat({ max: 10 }),
-      take: fc.option(fc.nat({ max: 15 }), { nil: undefined }),
-      maxParallel: fc.integer({ min: 1, max: 7 }),
-      highWaterMark: fc.integer({ min: 1, max: 4 }),
+const scenario = fc.tuple(columnValues, columnValues).chain(([a, b]) =>
+  fc.record({
+    shards: fc.array(fc.array(fc.record({ a: fc.option(a, { nil: null }), b: fc.option(b, { nil: null }) }), { maxLength: 12 }), {
+      minLength: 0,
+      maxLength: 6,
     }),
-  );
+    descA: fc.boolean(),
+    descB: fc.boolean(),
+    skip: fc.nat({ max: 10 }),
+    take: fc.option(fc.nat({ max: 15 }), { nil: undefined }),
+    maxParallel: fc.integer({ min: 1, max: 7 }),
+    highWaterMark: fc.integer({ min: 1, max: 4 }),
+  }),
+);
 
 describe('ordered merge', () => {
   it('equals a stable sort of all rows with skip/take applied once (fast-check, 1,000 runs)', async () => {
@@ -55,9 +53,7 @@ describe('ordered merge', () => {
           { field: 'b', descending: descB },
         ];
         // Tag rows so identity (and tie order) is checked, then sort each shard as its SQL would.
-        const tagged = shards.map((rows, s) =>
-          expected([rows.map((r, i) => ({ ...r, tag: `${s}:${i}` }))], keys, 0, undefined),
-        );
+        const tagged = shards.map((rows, s) => expected([rows.map((r, i) => ({ ...r, tag: `${s}:${i}` }))], keys, 0, undefined));
         const log = new ShardLog();
         const plan: OrderedMergePlan = { kind: 'ordered', keys, skip, take, stripFields: [] };
         const commands = tagged.map((rows, s) => fakeShard(log, `s${s}`, rows));
@@ -95,15 +91,25 @@ describe('ordered merge', () => {
     const log = new ShardLog();
     const plan: OrderedMergePlan = {
       kind: 'ordered',
-      keys: [{ field: 'name', descending: false }, { field: 'id', descending: false }],
+      keys: [
+        { field: 'name', descending: false },
+        { field: 'id', descending: false },
+      ],
       stripFields: ['id'],
       distinct: true,
       skip: 1,
       take: 2,
     };
     const commands = [
-      fakeShard(log, 'a', [{ name: 'ann', id: 1 }, { name: 'bob', id: 4 }, { name: 'dan', id: 5 }]),
-      fakeShard(log, 'b', [{ name: 'ann', id: 2 }, { name: 'cat', id: 3 }]),
+      fakeShard(log, 'a', [
+        { name: 'ann', id: 1 },
+        { name: 'bob', id: 4 },
+        { name: 'dan', id: 5 },
+      ]),
+      fakeShard(log, 'b', [
+        { name: 'ann', id: 2 },
+        { name: 'cat', id: 3 },
+      ]),
     ];
     const got = await collect(mergeRows(plan, commands, { maxParallel: 2 }));
     expect(got).toEqual([{ name: 'bob' }, { name: 'cat' }]);
@@ -172,8 +178,14 @@ describe('ordered merge', () => {
       yield* items;
     }
     const rows = [
-      [{ k: 1, s: 0 }, { k: 2, s: 0 }],
-      [{ k: 1, s: 1 }, { k: 2, s: 1 }],
+      [
+        { k: 1, s: 0 },
+        { k: 2, s: 0 },
+      ],
+      [
+        { k: 1, s: 1 },
+        { k: 2, s: 1 },
+      ],
     ];
     const merged = await collect(kWayMerge(rows.map(from), (a, b) => a.k - b.k));
     expect(merged.map((r) => `${r.k}/${r.s}`)).toEqual(['1/0', '1/1', '2/0', '2/1']);

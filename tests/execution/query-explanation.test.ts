@@ -56,7 +56,11 @@ describe('explain()', () => {
   });
 
   it('documents the merge by kind: ordered keys, paging and helper columns', () => {
-    const explanation = ctx.customers.orderBy((c) => c.name).skip(2).take(3).explain();
+    const explanation = ctx.customers
+      .orderBy((c) => c.name)
+      .skip(2)
+      .take(3)
+      .explain();
     expect(explanation.merge).toEqual({
       kind: 'ordered',
       keys: [
@@ -71,7 +75,11 @@ describe('explain()', () => {
 
     // A projection that drops the order keys: the shards return them under helper columns the
     // merge orders by and the result strips.
-    const projected = ctx.customers.orderBy((c) => c.name).take(3).select((c) => c.email).explain().merge;
+    const projected = ctx.customers
+      .orderBy((c) => c.name)
+      .take(3)
+      .select((c) => c.email)
+      .explain().merge;
     expect(projected.kind).toBe('ordered');
     expect(projected.stripFields).toHaveLength(2);
     expect(projected.kind === 'ordered' && projected.keys.map((k) => k.field)).toEqual(projected.stripFields);
@@ -89,7 +97,12 @@ describe('explain()', () => {
     expect(grouped.commands.map((c) => c.shardId)).toEqual(['years::2023', 'years::2024', 'years::2025']);
 
     expect(ctx.customers.where((c) => c.region === 'EU').explain().merge).toEqual({ kind: 'concat' });
-    expect(ctx.customers.select((c) => c.region).distinct().explain().merge.kind).toBe('distinct');
+    expect(
+      ctx.customers
+        .select((c) => c.region)
+        .distinct()
+        .explain().merge.kind,
+    ).toBe('distinct');
   });
 
   it('renders in a dialect given by name or as an object, and refuses an unknown name listing the known ones', () => {
@@ -102,7 +115,9 @@ describe('explain()', () => {
 
     expect(() => query.toQueryString({ dialect: 'oracle' })).toThrow(DtdeConfigurationError);
     // Every registered name, sorted (other providers may add theirs).
-    expect(() => query.toQueryString({ dialect: 'oracle' })).toThrow(/^Unknown dialect 'oracle'; the known dialects are .*'mssql'.*'sqlite'/);
+    expect(() => query.toQueryString({ dialect: 'oracle' })).toThrow(
+      /^Unknown dialect 'oracle'; the known dialects are .*'mssql'.*'sqlite'/,
+    );
   });
 
   it('does no I/O', () => {

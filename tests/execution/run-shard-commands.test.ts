@@ -35,7 +35,11 @@ describe('runShardCommands: bounded parallelism', () => {
   it('merge access with more shards than slots drains the extra shards and still serves every head', async () => {
     const log = new ShardLog();
     const commands = Array.from({ length: 7 }, (_, s) =>
-      fakeShard(log, `s${s}`, Array.from({ length: 50 }, (_, i) => i * 7 + s)),
+      fakeShard(
+        log,
+        `s${s}`,
+        Array.from({ length: 50 }, (_, i) => i * 7 + s),
+      ),
     );
     for (const maxParallel of [1, 2, 3]) {
       log.maxInFlight = 0;
@@ -171,10 +175,7 @@ describe('runShardCommands: failure and cancellation', () => {
   it('a stream the consumer returns early is cancelled alone, without failing the run', async () => {
     const log = new ShardLog();
     const never = deferred();
-    const commands = [
-      fakeShard(log, 'a', [1, 2], { before: (i) => (i === 1 ? never.promise : undefined) }),
-      fakeShard(log, 'b', [3, 4]),
-    ];
+    const commands = [fakeShard(log, 'a', [1, 2], { before: (i) => (i === 1 ? never.promise : undefined) }), fakeShard(log, 'b', [3, 4])];
     const run = runShardCommands(commands, { maxParallel: 2, access: 'merge' });
     const [a, b] = run.streams.map((s) => s[Symbol.asyncIterator]());
     expect((await a.next()).value).toBe(1);
@@ -189,7 +190,13 @@ describe('runShardCommands: failure and cancellation', () => {
 
   it('close() before the end aborts running commands and runs their finally blocks', async () => {
     const log = new ShardLog();
-    const commands = Array.from({ length: 4 }, (_, i) => fakeShard(log, `s${i}`, Array.from({ length: 1000 }, (_, j) => j)));
+    const commands = Array.from({ length: 4 }, (_, i) =>
+      fakeShard(
+        log,
+        `s${i}`,
+        Array.from({ length: 1000 }, (_, j) => j),
+      ),
+    );
     const run = runShardCommands(commands, { maxParallel: 2 });
     for await (const _ of run.interleaved) break; // return() closes the run
     expect([...log.closed].sort()).toEqual(['s0', 's1']);

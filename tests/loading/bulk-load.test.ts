@@ -26,7 +26,7 @@ const customer = (id: number, region: string, name = `c${id}`): Customer =>
     region,
     name,
     email: id % 2 === 0 ? null : 'vip@example.com',
-    createdAt: new Date(Date.UTC(2024, 0, id % 28 + 1)),
+    createdAt: new Date(Date.UTC(2024, 0, (id % 28) + 1)),
     vip: id % 2 === 1,
     score: id * 10,
     rating: id % 2 === 0 ? null : id,
@@ -55,7 +55,11 @@ describe('bulkLoad', () => {
     ]);
 
     // Database-mode shards: one file per year; the generated id is left to the database.
-    const orders = [order(1, '2024-03-01T10:00:00Z', 9.5, 'paid'), order(2, '2025-01-01T00:00:00Z', 20, 'new'), order(1, '2024-12-31T23:59:59.999Z', 1.25, 'new')];
+    const orders = [
+      order(1, '2024-03-01T10:00:00Z', 9.5, 'paid'),
+      order(2, '2025-01-01T00:00:00Z', 20, 'new'),
+      order(1, '2024-12-31T23:59:59.999Z', 1.25, 'new'),
+    ];
     expect(await bulkLoad(ctx, Order, asAsync(orders))).toEqual({ rowsLoaded: 3, perShard: { 'years::2024': 2, 'years::2025': 1 } });
     expect(rowsOf(dir.file('orders-2024.db'), 'Orders', 'id')).toEqual([
       { id: 1, customerId: 1, orderDate: '2024-03-01T10:00:00.000Z', total: 9.5, status: 'paid', note: null },
@@ -66,7 +70,10 @@ describe('bulkLoad', () => {
     ]);
 
     // Unsharded: the one table; its synthetic shard is named after the table. Plain objects work too.
-    const products = [{ id: 1, name: 'a', price: 9.99, category: null }, { id: 2, name: 'b', price: 5, category: 'tools' }] as Product[];
+    const products = [
+      { id: 1, name: 'a', price: 9.99, category: null },
+      { id: 2, name: 'b', price: 5, category: 'tools' },
+    ] as Product[];
     expect(await bulkLoad(ctx, Product, products)).toEqual({ rowsLoaded: 2, perShard: { Products: 2 } });
     expect(rowsOf(dir.file('main.db'), 'Products', 'id').map((r) => r.name)).toEqual(['a', 'b']);
   });
@@ -75,7 +82,9 @@ describe('bulkLoad', () => {
     const ctx = await createdShop();
     const rows = Array.from({ length: 1234 }, (_, i) => customer(i + 1, i % 3 === 0 ? 'US' : 'EU'));
     expect(await bulkLoad(ctx, Customer, asAsync(rows), { batchSize: 500 })).toEqual({ rowsLoaded: 1234, perShard: { EU: 822, US: 412 } });
-    expect(rowsOf(dir.file('main.db'), 'Customers_US', 'id').map((r) => r.id)).toEqual(rows.filter((r) => r.region === 'US').map((r) => r.id));
+    expect(rowsOf(dir.file('main.db'), 'Customers_US', 'id').map((r) => r.id)).toEqual(
+      rows.filter((r) => r.region === 'US').map((r) => r.id),
+    );
     expect(rowsOf(dir.file('main.db'), 'Customers_EU', 'id')).toHaveLength(822);
   });
 
@@ -96,7 +105,7 @@ describe('bulkLoad', () => {
       'a wrong type',
       { ...row, id: '7' },
       'id',
-      "bulkLoad(Customer): row 1: property 'id' must be an integer from -2147483648 to 2147483647 (int), got the string \"7\"; fix the value, or change the model of Customer.id if the value is right.",
+      'bulkLoad(Customer): row 1: property \'id\' must be an integer from -2147483648 to 2147483647 (int), got the string "7"; fix the value, or change the model of Customer.id if the value is right.',
     ],
     [
       'an invalid date',
@@ -127,7 +136,7 @@ describe('bulkLoad', () => {
     const unknown = await bulkLoad(ctx, Customer, [customer(1, 'EU'), customer(2, 'XX')]).catch((e: unknown) => e);
     expect(unknown).toBeInstanceOf(DtdeRoutingError);
     expect((unknown as Error).message).toBe(
-      "bulkLoad(Customer): row 1: Cannot route Customer with region = \"XX\"; shards that exist: EU, US. Add a shard 'XX' to the shard layout, or fix the row.",
+      'bulkLoad(Customer): row 1: Cannot route Customer with region = "XX"; shards that exist: EU, US. Add a shard \'XX\' to the shard layout, or fix the row.',
     );
     const readOnly = await bulkLoad(ctx, Customer, [customer(1, 'US')]).catch((e: unknown) => e);
     expect(readOnly).toBeInstanceOf(DtdeRoutingError);

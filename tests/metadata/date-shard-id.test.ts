@@ -21,10 +21,20 @@ describe('date shard ids', () => {
   });
 
   it.each([
-    ['year', '24'], ['year', '2024Q1'], ['year', ' 2024'],
-    ['quarter', '2024Q0'], ['quarter', '2024Q5'], ['quarter', '2024-04'],
-    ['month', '2024-13'], ['month', '2024-00'], ['month', '2024-6'], ['month', '202406'],
-    ['day', '2023-02-29'], ['day', '2024-04-31'], ['day', '2024-06-00'], ['day', '2024-06'],
+    ['year', '24'],
+    ['year', '2024Q1'],
+    ['year', ' 2024'],
+    ['quarter', '2024Q0'],
+    ['quarter', '2024Q5'],
+    ['quarter', '2024-04'],
+    ['month', '2024-13'],
+    ['month', '2024-00'],
+    ['month', '2024-6'],
+    ['month', '202406'],
+    ['day', '2023-02-29'],
+    ['day', '2024-04-31'],
+    ['day', '2024-06-00'],
+    ['day', '2024-06'],
   ] as const)('%s id %s does not parse', (interval, id) => {
     expect(parseDateShardId(id, interval)).toBeNull();
   });

@@ -11,10 +11,17 @@ describe('ModelBuilder typing', () => {
       .entity(Customer, (e) => {
         e.toTable('Customers');
         e.key((c) => [c.region, c.id]);
-        e.property((c) => c.id).int().column('Id').generated(false);
+        e.property((c) => c.id)
+          .int()
+          .column('Id')
+          .generated(false);
         e.property((c) => c.region).string(8);
-        e.property((c) => c.email).string().nullable();
-        e.shardBy((c) => c.region, { caseSensitive: false }).withStorageMode('tables').withTablePattern('{Table}_{ShardId}');
+        e.property((c) => c.email)
+          .string()
+          .nullable();
+        e.shardBy((c) => c.region, { caseSensitive: false })
+          .withStorageMode('tables')
+          .withTablePattern('{Table}_{ShardId}');
       })
       .entity(Order, (e) => {
         e.key((o) => o.id);
@@ -31,8 +38,13 @@ describe('ModelBuilder typing', () => {
         e.key((p) => p.id);
         e.property((p) => p.id).uuid();
         e.property((p) => p.validFrom).dateTime();
-        e.property((p) => p.validTo).dateTime().nullable();
-        e.hasTemporalValidity((p) => p.validFrom, (p) => p.validTo);
+        e.property((p) => p.validTo)
+          .dateTime()
+          .nullable();
+        e.hasTemporalValidity(
+          (p) => p.validFrom,
+          (p) => p.validTo,
+        );
       })
       .build();
     expect(model.entities.size).toBe(3);
@@ -58,8 +70,11 @@ describe('ModelBuilder typing', () => {
       e.useManualSharding((m) => m.addTable('Orders_X', (o, p) => o.orderDate < p.to));
     };
     const price = (e: EntityTypeBuilder<Price>) => {
-      // @ts-expect-error validFrom must be a Date
-      e.hasTemporalValidity((p) => p.amount, (p) => p.validTo);
+      e.hasTemporalValidity(
+        // @ts-expect-error validFrom must be a Date
+        (p) => p.amount,
+        (p) => p.validTo,
+      );
     };
     expect([customer, order, price]).toHaveLength(3);
   });

@@ -9,7 +9,6 @@ import {
 } from '../../src/metadata/identifier.js';
 import { configError } from './expect-config-error.js';
 
-
 describe('validateIdentifier', () => {
   it('accepts letters, digits and underscore', () => {
     expect(validateIdentifier('Orders_2024', 'table name', 'Order.toTable')).toBe('Orders_2024');

@@ -57,9 +57,12 @@ describe('useManualSharding', () => {
       "Order.useManualSharding: no tables; add at least one with m.addTable('schema.Table', predicate, params).",
     );
     expect(
-      configError(() => order((e) => e.useManualSharding((m) => m.addTable('a.Orders', (o) => o.id > 0).addTable('b.Orders', (o) => o.id < 0))))
-        .message,
-    ).toBe("Order.useManualSharding: tables 'a.Orders' and 'b.Orders' have the same name, which is their shard id; manual tables need distinct names.");
+      configError(() =>
+        order((e) => e.useManualSharding((m) => m.addTable('a.Orders', (o) => o.id > 0).addTable('b.Orders', (o) => o.id < 0))),
+      ).message,
+    ).toBe(
+      "Order.useManualSharding: tables 'a.Orders' and 'b.Orders' have the same name, which is their shard id; manual tables need distinct names.",
+    );
     expect(configError(() => order((e) => e.useManualSharding((m) => m.addTable('dbo.Orders;--', (o) => o.id > 0)))).message).toBe(
       "Order.useManualSharding: table name 'Orders;--' is not a safe SQL identifier; use only ASCII letters, digits and underscore.",
     );
@@ -72,8 +75,9 @@ describe('useManualSharding', () => {
     expect(error.message).toMatch(/^Order\.useManualSharding: the predicate of 'Orders_X' cannot be used: /);
     expect(error.cause).toBeInstanceOf(DtdeTranslationError);
     expect(
-      configError(() => order((e) => e.useManualSharding((m) => m.addTable('Orders_X', ((o: Order, p: { to: Date }) => o.orderDate < p.to) as never))))
-        .message,
+      configError(() =>
+        order((e) => e.useManualSharding((m) => m.addTable('Orders_X', ((o: Order, p: { to: Date }) => o.orderDate < p.to) as never))),
+      ).message,
     ).toContain('declares a params parameter but no params object was passed');
   });
 

@@ -36,7 +36,14 @@ describe('ModelBuilder', () => {
       entity: Customer,
       table: { name: 'Customers' },
       key: ['id'],
-      sharding: { strategy: 'value', property: 'region', caseSensitive: true, storageMode: 'tables', tablePattern: '{Table}_{ShardId}', shardGroup: 'default' },
+      sharding: {
+        strategy: 'value',
+        property: 'region',
+        caseSensitive: true,
+        storageMode: 'tables',
+        tablePattern: '{Table}_{ShardId}',
+        shardGroup: 'default',
+      },
       temporal: null,
     });
     expect(customer.properties.map((p) => p.name)).toEqual(['id', 'region', 'name', 'email', 'createdAt', 'vip', 'score', 'rating']);
@@ -87,7 +94,12 @@ describe('ModelBuilder', () => {
 
   it('shardBy with case-insensitive matching, shardByHash, storage options', () => {
     expect(customerWith((e) => e.shardBy((c) => c.region, { caseSensitive: false }))().sharding).toMatchObject({ caseSensitive: false });
-    const hashed = customerWith((e) => e.shardByHash((c) => c.id, 4).withStorageMode('databases').withTablePattern('{Table}{ShardId}'))();
+    const hashed = customerWith((e) =>
+      e
+        .shardByHash((c) => c.id, 4)
+        .withStorageMode('databases')
+        .withTablePattern('{Table}{ShardId}'),
+    )();
     expect(hashed.sharding).toEqual({
       strategy: 'hash',
       property: 'id',
@@ -112,8 +124,13 @@ describe('ModelBuilder', () => {
       e.property((p) => p.id).uuid();
       e.property((p) => p.amount).decimal(10, 2);
       e.property((p) => p.validFrom).dateTime();
-      e.property((p) => p.validTo).dateTime().nullable();
-      e.hasTemporalValidity((p) => p.validFrom, (p) => p.validTo);
+      e.property((p) => p.validTo)
+        .dateTime()
+        .nullable();
+      e.hasTemporalValidity(
+        (p) => p.validFrom,
+        (p) => p.validTo,
+      );
     });
     expect(model.temporal).toEqual({ validFrom: 'validFrom', validTo: 'validTo' });
   });
@@ -153,7 +170,9 @@ describe('ModelBuilder', () => {
 describe('EntityTypeBuilder configuration errors', () => {
   it('needs a key', () => {
     const error = configError(() => build(Customer, (e) => e.property((c) => c.id).int()));
-    expect(error.message).toBe('Customer.key: no primary key; call e.key(x => x.id), or e.key(x => [x.tenantId, x.id]) for a composite key.');
+    expect(error.message).toBe(
+      'Customer.key: no primary key; call e.key(x => x.id), or e.key(x => [x.tenantId, x.id]) for a composite key.',
+    );
     expect(error.path).toBe('Customer.key');
   });
 
@@ -170,9 +189,16 @@ describe('EntityTypeBuilder configuration errors', () => {
   });
 
   it('refuses a nullable key', () => {
-    expect(configError(() => build(Customer, (e) => { e.key((c) => c.id); e.property((c) => c.id).int().nullable(); })).message).toBe(
-      "Customer.key: key property 'id' is nullable; a primary key column must be required, remove nullable().",
-    );
+    expect(
+      configError(() =>
+        build(Customer, (e) => {
+          e.key((c) => c.id);
+          e.property((c) => c.id)
+            .int()
+            .nullable();
+        }),
+      ).message,
+    ).toBe("Customer.key: key property 'id' is nullable; a primary key column must be required, remove nullable().");
   });
 
   it('refuses a lambda that is not a member access, keeping the translation error as cause', () => {
@@ -208,27 +234,51 @@ describe('EntityTypeBuilder configuration errors', () => {
   });
 
   it('refuses two properties on one column', () => {
-    expect(configError(customerWith((e) => e.property((c) => c.name).string().column('REGION'))).message).toBe(
-      "Customer.name: maps to column 'REGION', which property 'region' already uses; give one of them another column('Name').",
-    );
+    expect(
+      configError(
+        customerWith((e) =>
+          e
+            .property((c) => c.name)
+            .string()
+            .column('REGION'),
+        ),
+      ).message,
+    ).toBe("Customer.name: maps to column 'REGION', which property 'region' already uses; give one of them another column('Name').");
   });
 
   it('refuses a second sharding strategy', () => {
-    expect(configError(customerWith((e) => { e.shardBy((c) => c.region); e.shardByHash((c) => c.id, 2); })).message).toBe(
-      'Customer.shardByHash: the entity is already sharded by shardBy(); an entity has one sharding strategy, remove one call.',
-    );
+    expect(
+      configError(
+        customerWith((e) => {
+          e.shardBy((c) => c.region);
+          e.shardByHash((c) => c.id, 2);
+        }),
+      ).message,
+    ).toBe('Customer.shardByHash: the entity is already sharded by shardBy(); an entity has one sharding strategy, remove one call.');
   });
 
   it('refuses an unconfigured, generated or nullable shard key', () => {
     expect(configError(customerWith((e) => e.shardBy((c) => c.name))).message).toBe(
       "Customer.shardBy: property 'name' is not configured; add e.property(x => x.name) with its column type in onModelCreating.",
     );
-    expect(configError(customerWith((e) => { e.property((c) => c.id).generated(); e.shardByHash((c) => c.id, 2); })).message).toBe(
+    expect(
+      configError(
+        customerWith((e) => {
+          e.property((c) => c.id).generated();
+          e.shardByHash((c) => c.id, 2);
+        }),
+      ).message,
+    ).toBe(
       "Customer.shardByHash: shard key 'id' is generated by the database, so its shard is unknown before the insert; shard by a property the application sets, or remove generated().",
     );
-    expect(configError(customerWith((e) => { e.property((c) => c.region).nullable(); e.shardBy((c) => c.region); })).message).toBe(
-      "Customer.shardBy: shard key 'region' is nullable, and a row without a key value has no shard; remove nullable().",
-    );
+    expect(
+      configError(
+        customerWith((e) => {
+          e.property((c) => c.region).nullable();
+          e.shardBy((c) => c.region);
+        }),
+      ).message,
+    ).toBe("Customer.shardBy: shard key 'region' is nullable, and a row without a key value has no shard; remove nullable().");
   });
 
   it('checks the shard key type against the strategy', () => {
@@ -236,14 +286,31 @@ describe('EntityTypeBuilder configuration errors', () => {
       "Customer.shardByDate: shard key 'region' is string; shardByDate needs a dateTime() property.",
     );
     expect(
-      configError(customerWith((e) => { e.property((c) => c.createdAt).dateTime(); e.shardByHash((c) => c.createdAt as unknown as number, 2); })).message,
+      configError(
+        customerWith((e) => {
+          e.property((c) => c.createdAt).dateTime();
+          e.shardByHash((c) => c.createdAt as unknown as number, 2);
+        }),
+      ).message,
     ).toBe("Customer.shardByHash: shard key 'createdAt' is dateTime; shardByHash needs an int(), bigint(), string() or uuid() property.");
     expect(
-      configError(customerWith((e) => { e.property((c) => c.createdAt).dateTime(); e.shardBy((c) => c.createdAt as unknown as string); })).message,
+      configError(
+        customerWith((e) => {
+          e.property((c) => c.createdAt).dateTime();
+          e.shardBy((c) => c.createdAt as unknown as string);
+        }),
+      ).message,
     ).toBe("Customer.shardBy: shard key 'createdAt' is dateTime, which cannot name a shard; use shardByDate for dates.");
     expect(
-      configError(customerWith((e) => { e.property((c) => c.score).decimal(10, 2); e.shardBy((c) => c.score); })).message,
-    ).toBe("Customer.shardBy: shard key 'score' is decimal, which cannot name a shard; use a string, int, bigint, uuid or boolean property.");
+      configError(
+        customerWith((e) => {
+          e.property((c) => c.score).decimal(10, 2);
+          e.shardBy((c) => c.score);
+        }),
+      ).message,
+    ).toBe(
+      "Customer.shardBy: shard key 'score' is decimal, which cannot name a shard; use a string, int, bigint, uuid or boolean property.",
+    );
   });
 
   it('refuses bad strategy arguments', () => {
@@ -271,7 +338,10 @@ describe('EntityTypeBuilder configuration errors', () => {
         price((e) => {
           e.property((p) => p.validFrom).dateTime();
           e.property((p) => p.validTo).dateTime();
-          e.hasTemporalValidity((p) => p.validFrom, (p) => p.validTo);
+          e.hasTemporalValidity(
+            (p) => p.validFrom,
+            (p) => p.validTo,
+          );
         }),
       );
       expect(error.message).toBe(
@@ -281,26 +351,58 @@ describe('EntityTypeBuilder configuration errors', () => {
     });
 
     it('needs configured dateTime columns, a required validFrom and two different properties', () => {
-      expect(configError(price((e) => e.hasTemporalValidity((p) => p.validFrom, (p) => p.validTo))).message).toBe(
+      expect(
+        configError(
+          price((e) =>
+            e.hasTemporalValidity(
+              (p) => p.validFrom,
+              (p) => p.validTo,
+            ),
+          ),
+        ).message,
+      ).toBe(
         "Price.key: property 'validFrom' is not configured; add e.property(x => x.validFrom) with its column type in onModelCreating.",
       );
       expect(
-        configError(price((e) => {
-          e.property((p) => p.validFrom as unknown as string).string();
-          e.property((p) => p.validTo).dateTime().nullable();
-          e.hasTemporalValidity((p) => p.validFrom, (p) => p.validTo);
-        })).message,
+        configError(
+          price((e) => {
+            e.property((p) => p.validFrom as unknown as string).string();
+            e.property((p) => p.validTo)
+              .dateTime()
+              .nullable();
+            e.hasTemporalValidity(
+              (p) => p.validFrom,
+              (p) => p.validTo,
+            );
+          }),
+        ).message,
       ).toBe("Price.hasTemporalValidity: 'validFrom' is string; temporal validity columns must be dateTime().");
       expect(
-        configError(price((e) => {
-          e.property((p) => p.validFrom).dateTime().nullable();
-          e.property((p) => p.validTo).dateTime().nullable();
-          e.hasTemporalValidity((p) => p.validFrom, (p) => p.validTo);
-        })).message,
+        configError(
+          price((e) => {
+            e.property((p) => p.validFrom)
+              .dateTime()
+              .nullable();
+            e.property((p) => p.validTo)
+              .dateTime()
+              .nullable();
+            e.hasTemporalValidity(
+              (p) => p.validFrom,
+              (p) => p.validTo,
+            );
+          }),
+        ).message,
       ).toBe("Price.key: key property 'validFrom' is nullable; a primary key column must be required, remove nullable().");
-      expect(configError(price((e) => e.hasTemporalValidity((p) => p.validFrom, (p) => p.validFrom))).message).toBe(
-        "Price.hasTemporalValidity: validFrom and validTo are both 'validFrom'; they must be two different properties.",
-      );
+      expect(
+        configError(
+          price((e) =>
+            e.hasTemporalValidity(
+              (p) => p.validFrom,
+              (p) => p.validFrom,
+            ),
+          ),
+        ).message,
+      ).toBe("Price.hasTemporalValidity: validFrom and validTo are both 'validFrom'; they must be two different properties.");
     });
 
     it('needs a key that tells versions apart: the entity key plus validFrom', () => {
@@ -309,8 +411,13 @@ describe('EntityTypeBuilder configuration errors', () => {
           e.key((p) => p.id);
           e.property((p) => p.id).uuid();
           e.property((p) => p.validFrom).dateTime();
-          e.property((p) => p.validTo).dateTime().nullable();
-          e.hasTemporalValidity((p) => p.validFrom, (p) => p.validTo);
+          e.property((p) => p.validTo)
+            .dateTime()
+            .nullable();
+          e.hasTemporalValidity(
+            (p) => p.validFrom,
+            (p) => p.validTo,
+          );
         });
       expect(configError(versionless).message).toBe(
         "Price.key: a temporal entity keeps every version as its own row, so its key must include validFrom 'validFrom'; declare e.key(x => [x.id, x.validFrom]).",

@@ -27,7 +27,10 @@ describe('PropertyBuilder', () => {
       nullable: true,
       generated: true,
     });
-    expect(prop().int().nullable().nullable(false).generated().generated(false).build()).toMatchObject({ nullable: false, generated: false });
+    expect(prop().int().nullable().nullable(false).generated().generated(false).build()).toMatchObject({
+      nullable: false,
+      generated: false,
+    });
   });
 
   it('refuses a property without a type', () => {

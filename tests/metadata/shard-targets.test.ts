@@ -8,7 +8,14 @@ import { configError } from './expect-config-error.js';
 // Hand-built models keep these tests about placement only (the builders have their own tests).
 function entity(sharding: Partial<ShardingModel> | null, schema?: string): EntityModel {
   const id = { name: 'id', column: 'id', type: { kind: 'int' }, nullable: false, generated: false } as const;
-  const base = { storageMode: 'tables', tablePattern: '{Table}_{ShardId}', shardGroup: 'default', strategy: 'value', property: 'region', caseSensitive: true };
+  const base = {
+    storageMode: 'tables',
+    tablePattern: '{Table}_{ShardId}',
+    shardGroup: 'default',
+    strategy: 'value',
+    property: 'region',
+    caseSensitive: true,
+  };
   return {
     name: 'Customer',
     entity: Customer,
@@ -68,7 +75,10 @@ describe('shardTargets', () => {
   });
 
   it("'manual': one target per table in the context's database, with synthetic shards", () => {
-    const predicate = { lambda: { kind: 'lambda', parameters: [], body: { kind: 'constant', value: true }, source: '() => true' }, params: {} } as const;
+    const predicate = {
+      lambda: { kind: 'lambda', parameters: [], body: { kind: 'constant', value: true }, source: '() => true' },
+      params: {},
+    } as const;
     const e = entity({
       strategy: 'manual',
       storageMode: 'manual',
@@ -82,7 +92,14 @@ describe('shardTargets', () => {
       { shard: 'Orders_2023', connection: null, table: { schema: 'dbo', name: 'Orders_2023' } },
       { shard: 'Orders_Archive', connection: null, table: { name: 'Orders_Archive' } },
     ]);
-    expect(targets[0]!.shard).toEqual({ id: 'Orders_2023', group: 'default', qualifiedId: 'Orders_2023', placement: 'table', connection: null, readOnly: false });
+    expect(targets[0]!.shard).toEqual({
+      id: 'Orders_2023',
+      group: 'default',
+      qualifiedId: 'Orders_2023',
+      placement: 'table',
+      connection: null,
+      readOnly: false,
+    });
   });
 
   it('unsharded: one target, its own table, a synthetic shard named after the table', () => {

@@ -57,7 +57,11 @@ describe('ShardsBuilder', () => {
         .readOnly()
         .addShardGroup('years', (g) => g.addShards('2021').readOnly().addShard('2022')),
     );
-    const readOnly = (group: string) => layout.groups.get(group)!.filter((s) => s.readOnly).map((s) => s.id);
+    const readOnly = (group: string) =>
+      layout.groups
+        .get(group)!
+        .filter((s) => s.readOnly)
+        .map((s) => s.id);
     expect(readOnly('default')).toEqual(['A', 'B', 'C', 'E']);
     expect(readOnly('old')).toEqual(['2019', '2020']);
     expect(readOnly('years')).toEqual(['2021']);
@@ -92,7 +96,9 @@ describe('ShardsBuilder', () => {
 
   it('refuses bad ids, empty suffixes and bad connections', () => {
     expect(configError(() => new ShardsBuilder().addShard('e u')).message).toContain("shard id 'e u' is not allowed");
-    expect(configError(() => new ShardsBuilder().addShard('..')).message).toContain("shard id '..' has no letter, digit or underscore left");
+    expect(configError(() => new ShardsBuilder().addShard('..')).message).toContain(
+      "shard id '..' has no letter, digit or underscore left",
+    );
     expect(configError(() => new ShardsBuilder().addShard('X', null as never)).message).toBe(
       "shards.X: the connection must be an object in the provider's terms (e.g. { file: 'eu.db' }), got null.",
     );
@@ -107,7 +113,9 @@ describe('ShardsBuilder', () => {
     expect(configError(() => new ShardsBuilder().addShardGroup('g', () => {}).addShardGroup('g', () => {})).message).toBe(
       "shards.g: shard group 'g' is declared twice; declare all its shards in one addShardGroup call.",
     );
-    expect(configError(() => new ShardsBuilder().addShardGroup('a b', () => {})).message).toContain("shard group name 'a b' is not allowed");
+    expect(configError(() => new ShardsBuilder().addShardGroup('a b', () => {})).message).toContain(
+      "shard group name 'a b' is not allowed",
+    );
   });
 
   it('copies and freezes connections and shards', () => {

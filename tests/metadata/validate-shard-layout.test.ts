@@ -15,7 +15,11 @@ function model<T>(cls: abstract new () => T, configure: (e: EntityTypeBuilder<T>
     })
     .build();
 }
-const validate = (m: Model, shards: (s: ShardsBuilder) => unknown) => () => validateShardLayout(m, buildShardLayout((s) => void shards(s)));
+const validate = (m: Model, shards: (s: ShardsBuilder) => unknown) => () =>
+  validateShardLayout(
+    m,
+    buildShardLayout((s) => void shards(s)),
+  );
 
 const byDate = (interval: 'day' | 'month' | 'quarter' | 'year') =>
   model(Order, (e) => {

@@ -60,7 +60,10 @@ const cases: ShapeCase[] = [
   {
     name: 'where before groupBy prunes shards (a date range inside 2024) and is sent to the shard',
     query: orders
-      .where((o, p) => o.orderDate >= p.from && o.orderDate < p.to, { from: new Date('2024-04-01T00:00:00.000Z'), to: new Date('2024-07-01T00:00:00.000Z') })
+      .where((o, p) => o.orderDate >= p.from && o.orderDate < p.to, {
+        from: new Date('2024-04-01T00:00:00.000Z'),
+        to: new Date('2024-07-01T00:00:00.000Z'),
+      })
       .groupBy((o) => o.status)
       .select((g) => ({ status: g.key, n: g.count() })),
     shards: ['years::2024'],
@@ -123,9 +126,7 @@ describe('planQuery groupBy, SQLite and SQL Server side by side', () => {
 
 describe('group keys that read params', () => {
   it('keep one T-SQL parameter name in SELECT and GROUP BY, which SQL Server matches by text', async () => {
-    const q = orders
-      .groupBy((o, p) => Math.floor(o.total / p.step), { step: 100 })
-      .select((g) => ({ bucket: g.key, n: g.count() }));
+    const q = orders.groupBy((o, p) => Math.floor(o.total / p.step), { step: 100 }).select((g) => ({ bucket: g.key, n: g.count() }));
     const [command] = q.explain({ dialect: 'mssql' }).commands;
     expect(command.sql).toBe(
       'SELECT FLOOR(CAST([o].[total] AS float) / @p0) AS [__g0], COUNT_BIG(*) AS [__p0] FROM [Orders_2023] AS [o] GROUP BY FLOOR(CAST([o].[total] AS float) / @p0)',

@@ -10,7 +10,10 @@ describe('planQuery: which filters prune', () => {
   it('orderBy and distinct do not stop pruning', () => {
     const q = customers.orderBy((c) => c.name).where((c) => c.region === 'EU');
     expect(shardsOf(rowsPlanOf(q))).toEqual(['EU']);
-    const d = customers.select((c) => ({ region: c.region })).distinct().where((x) => x.region === 'EU');
+    const d = customers
+      .select((c) => ({ region: c.region }))
+      .distinct()
+      .where((x) => x.region === 'EU');
     expect(() => rowsPlanOf(d)).toThrow(/Unsupported query shape: .where/);
   });
 
@@ -23,9 +26,15 @@ describe('planQuery: which filters prune', () => {
   });
 
   it('a filter over groups (HAVING) does not prune; a where before groupBy does', () => {
-    const having = customers.groupBy((c) => c.region).select((g) => ({ region: g.key, n: g.count() })).where((x) => x.region === 'EU');
+    const having = customers
+      .groupBy((c) => c.region)
+      .select((g) => ({ region: g.key, n: g.count() }))
+      .where((x) => x.region === 'EU');
     expect(shardsOf(rowsPlanOf(having))).toEqual(ALL_REGIONS);
-    const before = customers.where((c) => c.region === 'EU').groupBy((c) => c.name).select((g) => ({ name: g.key, n: g.count() }));
+    const before = customers
+      .where((c) => c.region === 'EU')
+      .groupBy((c) => c.name)
+      .select((g) => ({ name: g.key, n: g.count() }));
     expect(shardsOf(rowsPlanOf(before))).toEqual(['EU']);
   });
 

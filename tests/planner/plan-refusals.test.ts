@@ -30,7 +30,10 @@ describe('normalizeQuery refusals', () => {
   const cases: [string, Queryable<unknown>, string][] = [
     [
       'where after take',
-      customers.orderBy((c) => c.name).take(3).where((c) => c.id > 1),
+      customers
+        .orderBy((c) => c.name)
+        .take(3)
+        .where((c) => c.id > 1),
       'Unsupported query shape: .where(...) after .skip()/.take() would need a subquery on every shard and cannot be merged exactly. Move .where(...) before .skip()/.take()/.distinct().',
     ],
     [
@@ -45,17 +48,26 @@ describe('normalizeQuery refusals', () => {
     ],
     [
       'distinct after take',
-      customers.select((c) => c.name).take(3).distinct(),
+      customers
+        .select((c) => c.name)
+        .take(3)
+        .distinct(),
       'Unsupported query shape: .distinct() after .skip()/.take() would need a subquery on every shard and cannot be merged exactly. Put .distinct() before .skip()/.take().',
     ],
     [
       'select after distinct',
-      customers.select((c) => ({ n: c.name })).distinct().select((x) => x.n),
+      customers
+        .select((c) => ({ n: c.name }))
+        .distinct()
+        .select((x) => x.n),
       'Unsupported query shape: .select(...) after .distinct() cannot be merged exactly. Move .select(...) before .distinct().',
     ],
     [
       'where after distinct',
-      customers.select((c) => ({ n: c.name })).distinct().where((x) => x.n === 'a'),
+      customers
+        .select((c) => ({ n: c.name }))
+        .distinct()
+        .where((x) => x.n === 'a'),
       'Unsupported query shape: .where(...) after .distinct() cannot be merged exactly. Move .where(...) before .skip()/.take()/.distinct().',
     ],
   ];
@@ -74,15 +86,27 @@ describe('normalizeQuery refusals', () => {
   });
 
   it('groupBy after an ordering is refused with where to move it', () => {
-    const q = orders.orderBy((o) => o.id).groupBy((o) => o.status).select((g) => ({ s: g.key, n: g.count() }));
+    const q = orders
+      .orderBy((o) => o.id)
+      .groupBy((o) => o.status)
+      .select((g) => ({ s: g.key, n: g.count() }));
     expect(normalized(q).message).toBe(
       'Unsupported query shape: groupBy must come right after the where filters; move select/orderBy/skip/take/distinct after the group select.',
     );
   });
 
   it('orderBy after distinct is allowed (it orders the distinct rows), and a second distinct() is a no-op', () => {
-    const once = customers.select((c) => ({ n: c.name })).distinct().orderBy((x) => x.n).take(3);
-    const twice = customers.select((c) => ({ n: c.name })).distinct().orderBy((x) => x.n).take(3).distinct();
+    const once = customers
+      .select((c) => ({ n: c.name }))
+      .distinct()
+      .orderBy((x) => x.n)
+      .take(3);
+    const twice = customers
+      .select((c) => ({ n: c.name }))
+      .distinct()
+      .orderBy((x) => x.n)
+      .take(3)
+      .distinct();
     expect(normalizeQuery(twice.toQueryExpression())).toEqual(normalizeQuery(once.toQueryExpression()));
     expect(renderBoth(rowsPlanOf(twice))).toEqual(renderBoth(rowsPlanOf(once)));
   });
@@ -94,23 +118,44 @@ describe('orderings a distinct projection cannot take', () => {
     'across rows that distinct() merges into one); add the value to the select before distinct() and order by it.';
 
   it('ordering after distinct by a value computed from the projection but not projected', () => {
-    expect(explained(customers.select((c) => ({ n: c.name })).distinct().orderBy((x) => x.n.length)).message).toBe(message);
+    expect(
+      explained(
+        customers
+          .select((c) => ({ n: c.name }))
+          .distinct()
+          .orderBy((x) => x.n.length),
+      ).message,
+    ).toBe(message);
   });
 
   it('ordering before distinct by a column the projection drops', () => {
-    expect(explained(customers.orderBy((c) => c.createdAt).select((c) => ({ n: c.name })).distinct()).message).toBe(message);
+    expect(
+      explained(
+        customers
+          .orderBy((c) => c.createdAt)
+          .select((c) => ({ n: c.name }))
+          .distinct(),
+      ).message,
+    ).toBe(message);
   });
 
   it('ordering after a projection by a property it does not have names the properties it has', () => {
-    const q = customers.select((c) => ({ n: c.name })).distinct().orderBy((x) => (x as unknown as { id: number }).id);
-    expect(normalized(q).message).toMatch(/^The projection has no property 'id'; it has 'n'\. Read one of those, or add 'id' to the select\./);
+    const q = customers
+      .select((c) => ({ n: c.name }))
+      .distinct()
+      .orderBy((x) => (x as unknown as { id: number }).id);
+    expect(normalized(q).message).toMatch(
+      /^The projection has no property 'id'; it has 'n'\. Read one of those, or add 'id' to the select\./,
+    );
   });
 });
 
 describe('group selects the merge cannot compute exactly', () => {
   it('g.count(predicate) (untyped code; the types take no predicate) is refused with the alternatives', () => {
     type Untyped = { key: number; count(predicate: (o: Order) => boolean): number };
-    const q = orders.groupBy((o) => o.customerId).select((g) => ({ id: g.key, big: (g as unknown as Untyped).count((o) => o.total > 100) }));
+    const q = orders
+      .groupBy((o) => o.customerId)
+      .select((g) => ({ id: g.key, big: (g as unknown as Untyped).count((o) => o.total > 100) }));
     expect(explained(q).message).toBe(
       'g.count(predicate) is not supported across shards yet; filter with where(...) before groupBy, or count a condition with g.sum(o => cond ? 1 : 0).',
     );

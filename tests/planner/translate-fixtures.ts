@@ -24,7 +24,11 @@ export class Item {
 }
 
 const prop = (name: string, type: ColumnType, nullable = true, column = name): PropertyModel => ({
-  name, column, type, nullable, generated: false,
+  name,
+  column,
+  type,
+  nullable,
+  generated: false,
 });
 
 const properties: PropertyModel[] = [
@@ -53,12 +57,52 @@ export const itemModel: EntityModel = {
 const d = (iso: string) => new Date(iso);
 /** Rows with nulls, mixed case and LIKE/GLOB metacharacters. */
 export const itemRows: Item[] = [
-  { id: 1, name: 'Abc', code: 'A1', qty: 5, price: 10.5, active: true, flag: true, createdAt: d('2024-01-15T10:00:00.000Z'), big: 9007199254740993n },
-  { id: 2, name: 'abc', code: 'a1', qty: null, price: 2.25, active: false, flag: false, createdAt: d('2025-06-30T23:59:59.999Z'), big: -5n },
+  {
+    id: 1,
+    name: 'Abc',
+    code: 'A1',
+    qty: 5,
+    price: 10.5,
+    active: true,
+    flag: true,
+    createdAt: d('2024-01-15T10:00:00.000Z'),
+    big: 9007199254740993n,
+  },
+  {
+    id: 2,
+    name: 'abc',
+    code: 'a1',
+    qty: null,
+    price: 2.25,
+    active: false,
+    flag: false,
+    createdAt: d('2025-06-30T23:59:59.999Z'),
+    big: -5n,
+  },
   { id: 3, name: null, code: 'B2', qty: 0, price: null, active: null, flag: true, createdAt: null, big: null },
   { id: 4, name: '50%_off', code: 'C%', qty: -3, price: 0.1, active: true, flag: false, createdAt: d('1999-12-31T00:00:00.000Z'), big: 0n },
-  { id: 5, name: '500 off', code: 'C_', qty: 12, price: 99.99, active: null, flag: true, createdAt: d('2024-02-29T12:00:00.000Z'), big: 7n },
-  { id: 6, name: '[x]*?', code: '[a]', qty: 7, price: -1.5, active: false, flag: true, createdAt: d('2024-12-31T23:59:59.000Z'), big: null },
+  {
+    id: 5,
+    name: '500 off',
+    code: 'C_',
+    qty: 12,
+    price: 99.99,
+    active: null,
+    flag: true,
+    createdAt: d('2024-02-29T12:00:00.000Z'),
+    big: 7n,
+  },
+  {
+    id: 6,
+    name: '[x]*?',
+    code: '[a]',
+    qty: 7,
+    price: -1.5,
+    active: false,
+    flag: true,
+    createdAt: d('2024-12-31T23:59:59.000Z'),
+    big: null,
+  },
   { id: 7, name: '', code: '\\b', qty: null, price: 2.5, active: true, flag: false, createdAt: null, big: 1n },
   { id: 8, name: 'x\\y', code: 'ABC', qty: 2, price: null, active: null, flag: false, createdAt: d('2024-01-01T00:00:00.000Z'), big: -1n },
 ];

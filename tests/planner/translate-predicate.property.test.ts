@@ -31,8 +31,14 @@ const properties: PropertyModel[] = [
   ...columns.map(([name, type]) => ({ name, column: `col_${name}`, type, nullable: true, generated: false })),
 ];
 const model: EntityModel = {
-  name: 'Row', entity: Row, table: { name: 'Rows' }, properties,
-  propertyByName: new Map(properties.map((p) => [p.name, p])), key: ['id'], sharding: null, temporal: null,
+  name: 'Row',
+  entity: Row,
+  table: { name: 'Rows' },
+  properties,
+  propertyByName: new Map(properties.map((p) => [p.name, p])),
+  key: ['id'],
+  sharding: null,
+  temporal: null,
 };
 
 const row: ParameterExpression = { kind: 'parameter', name: 'c', role: 'row', depth: 0 };
@@ -45,7 +51,11 @@ const bools = fc.constantFrom(true, false, null);
 
 /** A params object whose values the generated predicates read (`p.i`, `p.s`, `p.list`…). */
 const paramsArb = fc.record({
-  i: ints, j: ints, s: strs, list: fc.array(ints, { maxLength: 3 }), slist: fc.array(strs, { maxLength: 3 }),
+  i: ints,
+  j: ints,
+  s: strs,
+  list: fc.array(ints, { maxLength: 3 }),
+  slist: fc.array(strs, { maxLength: 3 }),
 });
 
 const intOperand = fc.oneof(
@@ -60,13 +70,19 @@ const eqOp = fc.constantFrom<ComparisonOperator>('===', '!==');
 const leaf: fc.Arbitrary<Expression> = fc.oneof(
   fc.tuple(op, intOperand, intOperand).map(([operator, left, right]) => ({ kind: 'binary', operator, left, right }) as Expression),
   fc.tuple(op, strOperand, strOperand).map(([operator, left, right]) => ({ kind: 'binary', operator, left, right }) as Expression),
-  fc.tuple(eqOp, fc.constantFrom(member('f')), bools.map(constant)).map(([operator, left, right]) => ({ kind: 'binary', operator, left, right }) as Expression),
+  fc
+    .tuple(eqOp, fc.constantFrom(member('f')), bools.map(constant))
+    .map(([operator, left, right]) => ({ kind: 'binary', operator, left, right }) as Expression),
   fc.constant(member('f')),
   fc.constantFrom<Expression>(
     { kind: 'call', method: 'includes', target: { kind: 'paramsMember', path: ['list'] }, args: [member('a')] },
     { kind: 'call', method: 'includes', target: { kind: 'paramsMember', path: ['slist'] }, args: [member('s')] },
   ),
-  fc.tuple(fc.constantFrom('startsWith', 'endsWith', 'includes') as fc.Arbitrary<'startsWith' | 'endsWith' | 'includes'>, fc.constantFrom('a', 'A', '%', '_', ''))
+  fc
+    .tuple(
+      fc.constantFrom('startsWith', 'endsWith', 'includes') as fc.Arbitrary<'startsWith' | 'endsWith' | 'includes'>,
+      fc.constantFrom('a', 'A', '%', '_', ''),
+    )
     .map(([method, text]) => ({ kind: 'call', method, target: member('s'), args: [constant(text)] }) as Expression),
 );
 
@@ -74,25 +90,29 @@ const predicate = fc.letrec<{ p: Expression }>((tie) => ({
   p: fc.oneof(
     { depthSize: 'small', withCrossShrink: true },
     leaf,
-    fc.tuple(fc.constantFrom('&&', '||') as fc.Arbitrary<'&&' | '||'>, tie('p'), tie('p')).map(
-      ([operator, left, right]) => ({ kind: 'binary', operator, left, right }) as Expression,
-    ),
+    fc
+      .tuple(fc.constantFrom('&&', '||') as fc.Arbitrary<'&&' | '||'>, tie('p'), tie('p'))
+      .map(([operator, left, right]) => ({ kind: 'binary', operator, left, right }) as Expression),
     tie('p').map((operand) => ({ kind: 'unary', operator: '!', operand }) as Expression),
-    fc.tuple(tie('p'), tie('p'), tie('p')).map(([test, consequent, alternate]) => ({ kind: 'conditional', test, consequent, alternate }) as Expression),
+    fc
+      .tuple(tie('p'), tie('p'), tie('p'))
+      .map(([test, consequent, alternate]) => ({ kind: 'conditional', test, consequent, alternate }) as Expression),
   ),
 })).p;
 
-const rowsArb = fc.array(fc.record({ a: ints, b: ints, s: strs, f: bools }), { maxLength: 12 }).map((rs) =>
-  rs.map((r, i) => ({ id: i + 1, ...r })),
-);
+const rowsArb = fc
+  .array(fc.record({ a: ints, b: ints, s: strs, f: bools }), { maxLength: 12 })
+  .map((rs) => rs.map((r, i) => ({ id: i + 1, ...r })));
 
 describe('translatePredicate property: SQLite agrees with the evaluator', () => {
   it('selects exactly the rows the JS filter selects', () => {
     const db = new Database(':memory:');
-  registerJsFunctions(db);
+    registerJsFunctions(db);
     db.exec(
       sqliteDialect.renderCreateTable({
-        kind: 'createTable', table: model.table, primaryKey: ['id'],
+        kind: 'createTable',
+        table: model.table,
+        primaryKey: ['id'],
         columns: properties.map((p) => ({ name: p.column, type: p.type, nullable: p.nullable, generated: false })),
       }).sql,
     );
@@ -101,19 +121,28 @@ describe('translatePredicate property: SQLite agrees with the evaluator', () => 
       fc.assert(
         fc.property(rowsArb, predicate, paramsArb, (rows, body, params) => {
           const lambda: LambdaExpression = {
-            kind: 'lambda', body, source: '(generated)',
+            kind: 'lambda',
+            body,
+            source: '(generated)',
             parameters: [row, { kind: 'parameter', name: 'p', role: 'params', depth: 0 }],
           };
           db.exec('DELETE FROM "Rows"');
           for (const r of rows) insert.run(...[r.id, r.a, r.b, r.s, r.f].map((v) => sqliteDialect.toDbValue(v, null)));
           const where = translateWhere({ lambda, params }, { model, alias: 'c' });
           const rendered = sqliteDialect.renderSelect(
-            selectStatement({ table: model.table, alias: 'c' }, {
-              columns: [{ expr: sql.column('c', 'id'), alias: 'id' }], where,
-              orderBy: [{ expr: sql.column('c', 'id'), descending: false }],
-            }),
+            selectStatement(
+              { table: model.table, alias: 'c' },
+              {
+                columns: [{ expr: sql.column('c', 'id'), alias: 'id' }],
+                where,
+                orderBy: [{ expr: sql.column('c', 'id'), descending: false }],
+              },
+            ),
           );
-          const fromSql = db.prepare(rendered.sql).all(...rendered.parameters.map((p) => p.value)).map((r) => (r as { id: number }).id);
+          const fromSql = db
+            .prepare(rendered.sql)
+            .all(...rendered.parameters.map((p) => p.value))
+            .map((r) => (r as { id: number }).id);
           const fromJs = rows.filter((r) => Boolean(evaluateExpression(body, { rows: [r], params }))).map((r) => r.id);
           expect(fromSql, rendered.sql).toEqual(fromJs);
         }),

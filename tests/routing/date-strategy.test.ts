@@ -10,7 +10,11 @@ interface O {
 
 const d = (s: string) => new Date(s);
 const orders = (interval: 'year' | 'quarter' | 'month' | 'day') =>
-  entityModel({ name: 'Order', properties: { id: 'int', orderDate: 'dateTime', total: 'decimal' }, sharding: { strategy: 'date', property: 'orderDate', interval } });
+  entityModel({
+    name: 'Order',
+    properties: { id: 'int', orderDate: 'dateTime', total: 'decimal' },
+    sharding: { strategy: 'date', property: 'orderDate', interval },
+  });
 const years = layout({ default: ['2023', '2024', '2025'] });
 const resolve = (fn: Function, params: Record<string, unknown> = {}, entity = orders('year'), l = years) =>
   ids(resolveShards(entity, l, [bound(fn, params)]).shards);
@@ -41,7 +45,11 @@ describe('date strategy', () => {
 
   it('other columns, ISO strings and unsupported shapes fan out', () => {
     expect(resolve((o: O) => o.total > 5)).toEqual(['2023', '2024', '2025']);
-    expect(resolve((o: O, q: { s: string }) => o.orderDate >= (q.s as unknown as Date), { s: '2025-01-01' })).toEqual(['2023', '2024', '2025']);
+    expect(resolve((o: O, q: { s: string }) => o.orderDate >= (q.s as unknown as Date), { s: '2025-01-01' })).toEqual([
+      '2023',
+      '2024',
+      '2025',
+    ]);
     expect(resolve((o: O) => o.orderDate.getUTCFullYear() === 2024)).toEqual(['2023', '2024', '2025']);
   });
 
@@ -50,15 +58,21 @@ describe('date strategy', () => {
     const f = (o: O, q: typeof p) => o.orderDate >= q.from && o.orderDate < q.to;
     expect(resolve(f, p, orders('quarter'), layout({ default: ['2024Q1', '2024Q2', '2024Q3', '2024Q4'] }))).toEqual(['2024Q2', '2024Q3']);
     expect(resolve(f, p, orders('month'), layout({ default: ['2024-04', '2024-05', '2024-06', '2024-07', '2024-08'] }))).toEqual([
-      '2024-05', '2024-06', '2024-07',
+      '2024-05',
+      '2024-06',
+      '2024-07',
     ]);
     expect(resolve(f, p, orders('day'), layout({ default: ['2024-05-09', '2024-05-10', '2024-07-01', '2024-07-02'] }))).toEqual([
-      '2024-05-10', '2024-07-01',
+      '2024-05-10',
+      '2024-07-01',
     ]);
   });
 
   it('uses the shards of its group', () => {
-    const e = entityModel({ properties: { id: 'int', orderDate: 'dateTime' }, sharding: { strategy: 'date', property: 'orderDate', interval: 'year', shardGroup: 'years' } });
+    const e = entityModel({
+      properties: { id: 'int', orderDate: 'dateTime' },
+      sharding: { strategy: 'date', property: 'orderDate', interval: 'year', shardGroup: 'years' },
+    });
     const l = layout({ default: ['EU', 'US'], years: ['2024', '2025'] });
     expect(resolve((o: O, q: { t: Date }) => o.orderDate >= q.t, { t: d('2025-02-01T00:00:00Z') }, e, l)).toEqual(['years::2025']);
   });

@@ -10,7 +10,11 @@ interface U {
   name: string;
 }
 
-const users = entityModel({ name: 'User', properties: { id: 'int', userId: 'bigint', name: 'string' }, sharding: { strategy: 'hash', property: 'userId', shardCount: 4 } });
+const users = entityModel({
+  name: 'User',
+  properties: { id: 'int', userId: 'bigint', name: 'string' },
+  sharding: { strategy: 'hash', property: 'userId', shardCount: 4 },
+});
 const four = layout({ default: ['h0', 'h1', 'h2', 'h3'] });
 const resolve = (fn: Function, params: Record<string, unknown> = {}, entity = users, l = four) =>
   ids(resolveShards(entity, l, [bound(fn, params)]).shards);

@@ -22,7 +22,7 @@ export interface EntityFixture {
   readonly name?: string;
   /** name → column type kind (and `?` suffix for nullable: `'string?'`). */
   readonly properties: Readonly<Record<string, string>>;
-  readonly sharding: DistributiveOmit<ShardingModel, 'storageMode' | 'tablePattern' | 'shardGroup'> & { shardGroup?: string } | null;
+  readonly sharding: (DistributiveOmit<ShardingModel, 'storageMode' | 'tablePattern' | 'shardGroup'> & { shardGroup?: string }) | null;
 }
 
 export function entityModel(f: EntityFixture): EntityModel {

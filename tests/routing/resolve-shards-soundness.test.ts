@@ -76,9 +76,17 @@ describe('shard resolution soundness (property)', () => {
         fc.boolean(),
         fc.array(fc.constantFrom(...STRING_POOL), { maxLength: 12 }),
         others,
-        predicatesOf(fc.oneof({ weight: 8, arbitrary: fc.constantFrom(...STRING_POOL, 'AA', 'c') }, { weight: 1, arbitrary: fc.constantFrom(1, null) })),
+        predicatesOf(
+          fc.oneof(
+            { weight: 8, arbitrary: fc.constantFrom(...STRING_POOL, 'AA', 'c') },
+            { weight: 1, arbitrary: fc.constantFrom(1, null) },
+          ),
+        ),
         (shardIds, caseSensitive, keys, o, predicates) => {
-          const e = entityModel({ properties: { id: 'int', k: 'string', o: 'int' }, sharding: { strategy: 'value', property: 'k', caseSensitive } });
+          const e = entityModel({
+            properties: { id: 'int', k: 'string', o: 'int' },
+            sharding: { strategy: 'value', property: 'k', caseSensitive },
+          });
           const l = layout({ default: shardIds });
           assertSound(e, l, placed(e, l, keys, o), predicates);
         },
@@ -95,7 +103,10 @@ describe('shard resolution soundness (property)', () => {
         others,
         predicatesOf(fc.oneof(fc.integer({ min: -2, max: 13 }), fc.constantFrom(2.5, 7n, 10n, null, '5'))),
         (shardIds, keys, o, predicates) => {
-          const e = entityModel({ properties: { id: 'int', k: 'int', o: 'int' }, sharding: { strategy: 'value', property: 'k', caseSensitive: true } });
+          const e = entityModel({
+            properties: { id: 'int', k: 'int', o: 'int' },
+            sharding: { strategy: 'value', property: 'k', caseSensitive: true },
+          });
           const l = layout({ default: shardIds });
           assertSound(e, l, placed(e, l, keys, o), predicates);
         },
@@ -108,12 +119,17 @@ describe('shard resolution soundness (property)', () => {
     const intervals: DateInterval[] = ['year', 'quarter', 'month', 'day'];
     fc.assert(
       fc.property(
-        fc.constantFrom(...intervals).chain((interval) => fc.tuple(fc.constant(interval), fc.subarray(DATE_IDS[interval], { minLength: 1 }))),
+        fc
+          .constantFrom(...intervals)
+          .chain((interval) => fc.tuple(fc.constant(interval), fc.subarray(DATE_IDS[interval], { minLength: 1 }))),
         fc.array(dateValue, { maxLength: 12 }),
         others,
         predicatesOf(fc.oneof({ weight: 9, arbitrary: dateValue }, { weight: 1, arbitrary: fc.constantFrom(null, '2024-06-01') })),
         ([interval, shardIds], keys, o, predicates) => {
-          const e = entityModel({ properties: { id: 'int', k: 'dateTime', o: 'int' }, sharding: { strategy: 'date', property: 'k', interval } });
+          const e = entityModel({
+            properties: { id: 'int', k: 'dateTime', o: 'int' },
+            sharding: { strategy: 'date', property: 'k', interval },
+          });
           const l = layout({ default: shardIds });
           assertSound(e, l, placed(e, l, keys, o), predicates);
         },
@@ -134,7 +150,10 @@ describe('shard resolution soundness (property)', () => {
         }),
         others,
         ([count, asString, keys, predicates], o) => {
-          const e = entityModel({ properties: { id: 'int', k: asString ? 'string' : 'bigint', o: 'int' }, sharding: { strategy: 'hash', property: 'k', shardCount: count } });
+          const e = entityModel({
+            properties: { id: 'int', k: asString ? 'string' : 'bigint', o: 'int' },
+            sharding: { strategy: 'hash', property: 'k', shardCount: count },
+          });
           const l = layout({ default: Array.from({ length: count }, (_, i) => `h${i}`) });
           assertSound(e, l, placed(e, l, asString ? keys.map(String) : keys, o), predicates);
         },
@@ -180,7 +199,10 @@ describe('shard resolution tightness (property)', () => {
   it('equality on a case-sensitive value strategy returns exactly that shard', () => {
     fc.assert(
       fc.property(fc.subarray(STRING_POOL, { minLength: 1 }), fc.nat(), fc.boolean(), (shardIds, i, viaParam) => {
-        const e = entityModel({ properties: { id: 'int', k: 'string' }, sharding: { strategy: 'value', property: 'k', caseSensitive: true } });
+        const e = entityModel({
+          properties: { id: 'int', k: 'string' },
+          sharding: { strategy: 'value', property: 'k', caseSensitive: true },
+        });
         const v = shardIds[i % shardIds.length];
         const p = render({ t: 'cmp', op: '===', value: v, keyLeft: true, viaParam });
         expect(ids(resolveShards(e, layout({ default: shardIds }), [p]).shards)).toEqual([v]);
@@ -192,7 +214,10 @@ describe('shard resolution tightness (property)', () => {
   it('equality on a hash strategy returns exactly one shard, the key\u2019s', () => {
     fc.assert(
       fc.property(fc.integer({ min: 1, max: 8 }), fc.oneof(fc.maxSafeInteger(), fc.string({ minLength: 1 })), (count, v) => {
-        const e = entityModel({ properties: { id: 'int', k: typeof v === 'string' ? 'string' : 'bigint' }, sharding: { strategy: 'hash', property: 'k', shardCount: count } });
+        const e = entityModel({
+          properties: { id: 'int', k: typeof v === 'string' ? 'string' : 'bigint' },
+          sharding: { strategy: 'hash', property: 'k', shardCount: count },
+        });
         const l = layout({ default: Array.from({ length: count }, (_, i) => `h${i}`) });
         const p = render({ t: 'cmp', op: '===', value: v, keyLeft: false, viaParam: true });
         const shards = resolveShards(e, l, [p]).shards;
@@ -213,11 +238,18 @@ describe('shard resolution tightness (property)', () => {
         (year, a, b, upper) => {
           const start = Date.UTC(year, 0, 1);
           const [from, to] = [new Date(start + Math.min(a, b)), new Date(start + Math.max(a, b))];
-          const e = entityModel({ properties: { id: 'int', k: 'dateTime' }, sharding: { strategy: 'date', property: 'k', interval: 'year' } });
+          const e = entityModel({
+            properties: { id: 'int', k: 'dateTime' },
+            sharding: { strategy: 'date', property: 'k', interval: 'year' },
+          });
           const l = layout({ default: Array.from({ length: 11 }, (_, i) => String(2020 + i)) });
           // from === to with `<` is empty and rightly resolves to no shard; keep the range non-empty.
           const op = a === b ? '<=' : upper;
-          const p = render({ t: 'and', l: { t: 'cmp', op: '>=', value: from, keyLeft: true, viaParam: true }, r: { t: 'cmp', op, value: to, keyLeft: true, viaParam: true } });
+          const p = render({
+            t: 'and',
+            l: { t: 'cmp', op: '>=', value: from, keyLeft: true, viaParam: true },
+            r: { t: 'cmp', op, value: to, keyLeft: true, viaParam: true },
+          });
           expect(ids(resolveShards(e, l, [p]).shards)).toEqual([String(year)]);
         },
       ),

@@ -56,22 +56,38 @@ describe('routeEntity', () => {
     expect(routingError(() => routeEntity(customers, regions, { region: 5 })).message).toBe(
       'Cannot route Customer with region = 5, which is not a string value; shards that exist: EU, US. Set Customer.region to a string value, as its column type says.',
     );
-    const users = entityModel({ name: 'User', properties: { id: 'int', userId: 'int' }, sharding: { strategy: 'hash', property: 'userId', shardCount: 1 } });
-    expect(routingError(() => routeEntity(users, layout({ default: ['h0'] }), { userId: '5' })).message).toMatch(/userId = "5", which is not a number value/);
+    const users = entityModel({
+      name: 'User',
+      properties: { id: 'int', userId: 'int' },
+      sharding: { strategy: 'hash', property: 'userId', shardCount: 1 },
+    });
+    expect(routingError(() => routeEntity(users, layout({ default: ['h0'] }), { userId: '5' })).message).toMatch(
+      /userId = "5", which is not a number value/,
+    );
   });
 
   it('date: a layout with ids that are not ids of the interval is a configuration error', () => {
-    const orders = entityModel({ name: 'Order', properties: { id: 'int', orderDate: 'dateTime' }, sharding: { strategy: 'date', property: 'orderDate', interval: 'year' } });
+    const orders = entityModel({
+      name: 'Order',
+      properties: { id: 'int', orderDate: 'dateTime' },
+      sharding: { strategy: 'date', property: 'orderDate', interval: 'year' },
+    });
     expect(() => routeEntity(orders, layout({ default: ['2024', 'EU'] }), { orderDate: d('2024-05-01T00:00:00Z') })).toThrowError(
       /Order is sharded by date per year, but shard id\(s\) 'EU' are not year ids/,
     );
   });
 
   it('value: case-insensitive and numeric keys', () => {
-    const ci = entityModel({ properties: { id: 'int', region: 'string' }, sharding: { strategy: 'value', property: 'region', caseSensitive: false } });
+    const ci = entityModel({
+      properties: { id: 'int', region: 'string' },
+      sharding: { strategy: 'value', property: 'region', caseSensitive: false },
+    });
     expect(routeEntity(ci, regions, { region: 'eu' }).id).toBe('EU');
     const l = layout({ t: ['1', '2'] });
-    const inGroup = entityModel({ properties: { id: 'int', tenant: 'int' }, sharding: { strategy: 'value', property: 'tenant', caseSensitive: true, shardGroup: 't' } });
+    const inGroup = entityModel({
+      properties: { id: 'int', tenant: 'int' },
+      sharding: { strategy: 'value', property: 'tenant', caseSensitive: true, shardGroup: 't' },
+    });
     expect(routeEntity(inGroup, l, { tenant: 2n }).qualifiedId).toBe('t::2');
   });
 
@@ -94,7 +110,11 @@ describe('routeEntity', () => {
   });
 
   it('hash: the bucket\u2019s shard in declaration order', () => {
-    const users = entityModel({ name: 'User', properties: { id: 'int', userId: 'int' }, sharding: { strategy: 'hash', property: 'userId', shardCount: 3 } });
+    const users = entityModel({
+      name: 'User',
+      properties: { id: 'int', userId: 'int' },
+      sharding: { strategy: 'hash', property: 'userId', shardCount: 3 },
+    });
     const l = layout({ default: ['a', 'b', 'c'] });
     for (const userId of [1, 2, 3, 42, 99]) {
       expect(routeEntity(users, l, { userId }).id).toBe(['a', 'b', 'c'][hashBucket(userId, 3)]);
@@ -115,7 +135,14 @@ describe('routeEntity', () => {
     const orders = entityModel({
       name: 'Order',
       properties: { id: 'int', orderDate: 'dateTime' },
-      sharding: { strategy: 'manual', tables: [table('Orders_2023', y(2023), y(2024)), table('Orders_2024', y(2024), y(2025)), table('Orders_Overlap', d('2024-06-01T00:00:00Z'), y(2026))] },
+      sharding: {
+        strategy: 'manual',
+        tables: [
+          table('Orders_2023', y(2023), y(2024)),
+          table('Orders_2024', y(2024), y(2025)),
+          table('Orders_Overlap', d('2024-06-01T00:00:00Z'), y(2026)),
+        ],
+      },
     });
     const l = layout({});
     expect(routeEntity(orders, l, { orderDate: d('2023-05-01T00:00:00Z') }).id).toBe('Orders_2023');

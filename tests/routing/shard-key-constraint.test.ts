@@ -81,9 +81,9 @@ describe('shard key constraint algebra', () => {
   it('and/or/not agree with set operations on a sample universe (property)', () => {
     const universe = [null, ...Array.from({ length: 25 }, (_, i) => i / 2 - 1)];
     const atom: fc.Arbitrary<ShardKeyConstraint> = fc.oneof(
-      fc.constantFrom<'<' | '<=' | '>' | '>='>('<', '<=', '>', '>=').chain((op) =>
-        fc.integer({ min: 0, max: 10 }).map((v) => rangeConstraint(op, v, false)),
-      ),
+      fc
+        .constantFrom<'<' | '<=' | '>' | '>='>('<', '<=', '>', '>=')
+        .chain((op) => fc.integer({ min: 0, max: 10 }).map((v) => rangeConstraint(op, v, false))),
       fc.array(fc.integer({ min: 0, max: 10 }), { maxLength: 3 }).chain((vs) => fc.boolean().map((n) => pointsConstraint(vs, n))),
     );
     const tree = fc.letrec<{ c: ShardKeyConstraint }>((tie) => ({

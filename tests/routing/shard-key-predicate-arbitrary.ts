@@ -17,9 +17,29 @@ const ops: Op[] = ['===', '!==', '==', '!=', '<', '<=', '>', '>='];
 
 export function treeArb(value: fc.Arbitrary<unknown>): fc.Arbitrary<Tree> {
   const atom: fc.Arbitrary<Tree> = fc.oneof(
-    { weight: 6, arbitrary: fc.record({ t: fc.constant('cmp' as const), op: fc.constantFrom(...ops), value, keyLeft: fc.boolean(), viaParam: fc.boolean() }) },
-    { weight: 2, arbitrary: fc.record({ t: fc.constant('in' as const), values: fc.array(value, { maxLength: 3 }), viaParam: fc.boolean(), negate: fc.boolean() }) },
-    { weight: 1, arbitrary: fc.record({ t: fc.constant('other' as const), op: fc.constantFrom(...ops), value: fc.integer({ min: 0, max: 3 }) }) },
+    {
+      weight: 6,
+      arbitrary: fc.record({
+        t: fc.constant('cmp' as const),
+        op: fc.constantFrom(...ops),
+        value,
+        keyLeft: fc.boolean(),
+        viaParam: fc.boolean(),
+      }),
+    },
+    {
+      weight: 2,
+      arbitrary: fc.record({
+        t: fc.constant('in' as const),
+        values: fc.array(value, { maxLength: 3 }),
+        viaParam: fc.boolean(),
+        negate: fc.boolean(),
+      }),
+    },
+    {
+      weight: 1,
+      arbitrary: fc.record({ t: fc.constant('other' as const), op: fc.constantFrom(...ops), value: fc.integer({ min: 0, max: 3 }) }),
+    },
     { weight: 1, arbitrary: fc.record({ t: fc.constant('bool' as const), value: fc.boolean() }) },
   );
   return fc.letrec<{ tree: Tree }>((tie) => ({
@@ -80,4 +100,3 @@ export function render(tree: Tree): BoundLambda {
   // Counterexamples print as source and params, not as the whole tree.
   return { lambda, params, [fc.toStringMethod]: () => `${lambda.source} with ${fc.stringify(params)}` } as BoundLambda;
 }
-

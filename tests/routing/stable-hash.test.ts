@@ -88,6 +88,8 @@ describe('stableHash', () => {
   });
 
   it('refuses a non-UUID string on a uuid key', () => {
-    expect(() => stableHash('not-a-uuid', { uuid: true })).toThrowError(/"not-a-uuid": it is a string that is not a UUID, on a uuid\(\) key/);
+    expect(() => stableHash('not-a-uuid', { uuid: true })).toThrowError(
+      /"not-a-uuid": it is a string that is not a UUID, on a uuid\(\) key/,
+    );
   });
 });

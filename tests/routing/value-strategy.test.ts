@@ -68,7 +68,10 @@ describe('value strategy', () => {
   });
 
   it('a nullable key fans out when null may match', () => {
-    const e = entityModel({ properties: { id: 'int', region: 'string?' }, sharding: { strategy: 'value', property: 'region', caseSensitive: true } });
+    const e = entityModel({
+      properties: { id: 'int', region: 'string?' },
+      sharding: { strategy: 'value', property: 'region', caseSensitive: true },
+    });
     expect(resolve((c: C) => c.region !== 'EU', {}, e)).toEqual(['EU', 'US', 'APAC', 'eu']);
     expect(resolve((c: C) => c.region === 'EU', {}, e)).toEqual(['EU']);
   });

@@ -10,12 +10,13 @@ import { Customer } from '../support/shop-model.js';
 import { columnsOf, databaseFiles, execIn, rowsOf, ShopContext, tablesIn, useContextFolder } from './schema-fixtures.js';
 
 const dir = useContextFolder();
-const years = (g: ShardGroupBuilder) =>
-  g.addShard('2024', { file: 'orders-2024.db' }).addShard('2025', { file: 'orders-2025.db' });
+const years = (g: ShardGroupBuilder) => g.addShard('2024', { file: 'orders-2024.db' }).addShard('2025', { file: 'orders-2025.db' });
 
 function shop(shards: (s: ShardsBuilder) => ShardsBuilder, extra: { readPoolSize?: number; maxParallelShards?: number } = {}): ShopContext {
   const provider = sqlite({ file: dir.file('main.db'), ...(extra.readPoolSize === undefined ? {} : { readPoolSize: extra.readPoolSize }) });
-  return dir.track(new ShopContext({ provider, shards, ...(extra.maxParallelShards === undefined ? {} : { maxParallelShards: extra.maxParallelShards }) }));
+  return dir.track(
+    new ShopContext({ provider, shards, ...(extra.maxParallelShards === undefined ? {} : { maxParallelShards: extra.maxParallelShards }) }),
+  );
 }
 
 describe('ensureCreated', () => {
@@ -35,14 +36,28 @@ describe('ensureCreated', () => {
     const ctx = shop((s) => s.addShards('EU').addShardGroup('years', years));
     await ctx.ensureCreated();
     expect(columnsOf(dir.file('main.db'), 'Customers_EU')).toEqual([
-      'id INTEGER NOT NULL PK1', 'region TEXT NOT NULL', 'name TEXT NOT NULL', 'email TEXT', 'createdAt TEXT NOT NULL',
-      'vip INTEGER NOT NULL', 'score INTEGER NOT NULL', 'rating INTEGER',
+      'id INTEGER NOT NULL PK1',
+      'region TEXT NOT NULL',
+      'name TEXT NOT NULL',
+      'email TEXT',
+      'createdAt TEXT NOT NULL',
+      'vip INTEGER NOT NULL',
+      'score INTEGER NOT NULL',
+      'rating INTEGER',
     ]);
     expect(columnsOf(dir.file('orders-2024.db'), 'Orders')).toEqual([
-      'id INTEGER NOT NULL PK1', 'customerId INTEGER NOT NULL', 'orderDate TEXT NOT NULL', 'total REAL NOT NULL', 'status TEXT NOT NULL', 'note TEXT',
+      'id INTEGER NOT NULL PK1',
+      'customerId INTEGER NOT NULL',
+      'orderDate TEXT NOT NULL',
+      'total REAL NOT NULL',
+      'status TEXT NOT NULL',
+      'note TEXT',
     ]);
     // The generated key is an AUTOINCREMENT identity.
-    execIn(dir.file('orders-2024.db'), `INSERT INTO "Orders" ("customerId", "orderDate", "total", "status") VALUES (1, '2024-01-01T00:00:00.000Z', 1, 'new')`);
+    execIn(
+      dir.file('orders-2024.db'),
+      `INSERT INTO "Orders" ("customerId", "orderDate", "total", "status") VALUES (1, '2024-01-01T00:00:00.000Z', 1, 'new')`,
+    );
     expect(rowsOf(dir.file('orders-2024.db'), 'Orders')[0].id).toBe(1);
   });
 
@@ -109,7 +124,10 @@ describe('maxParallelShards against the pool size', () => {
 
   it('counts min(maxParallelShards, shards in the file): fits when either is small enough; database shards need one each', async () => {
     // 3 table shards in main.db, at most 2 at once: fits a pool of 2.
-    await shop((s) => s.addShards('EU', 'US', 'APAC').addShardGroup('years', years), { readPoolSize: 2, maxParallelShards: 2 }).ensureCreated();
+    await shop((s) => s.addShards('EU', 'US', 'APAC').addShardGroup('years', years), {
+      readPoolSize: 2,
+      maxParallelShards: 2,
+    }).ensureCreated();
     // 2 table shards, pool of 2, maxParallelShards 8: at most 2 at once. Orders' shards have a file each.
     await shop((s) => s.addShards('EU', 'US').addShardGroup('years', years), { readPoolSize: 2, maxParallelShards: 8 }).ensureCreated();
     expect(tablesIn(dir.file('main.db'))).toEqual(['Customers_APAC', 'Customers_EU', 'Customers_US', 'Products']);
@@ -120,7 +138,10 @@ describe('close and await using', () => {
   it('await using closes the context at the end of the scope; afterwards it refuses work', async () => {
     let escaped: ShopContext;
     {
-      await using ctx = new ShopContext({ provider: sqlite({ file: dir.file('main.db') }), shards: (s) => s.addShards('EU').addShardGroup('years', years) });
+      await using ctx = new ShopContext({
+        provider: sqlite({ file: dir.file('main.db') }),
+        shards: (s) => s.addShards('EU').addShardGroup('years', years),
+      });
       escaped = ctx;
       await ctx.ensureCreated();
     }

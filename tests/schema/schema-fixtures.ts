@@ -5,7 +5,16 @@ import Database from 'better-sqlite3';
 import { afterEach } from 'vitest';
 import { DtdeContext } from '../../src/context/dtde-context.js';
 import type { ModelBuilder } from '../../src/metadata/model-builder.js';
-import { Archive, configureArchive, configureCustomer, configureOrder, configureProduct, Customer, Order, Product } from '../support/shop-model.js';
+import {
+  Archive,
+  configureArchive,
+  configureCustomer,
+  configureOrder,
+  configureProduct,
+  Customer,
+  Order,
+  Product,
+} from '../support/shop-model.js';
 
 /**
  * The shared shop model as the schema and loading tests need it: customers by region in table
@@ -59,7 +68,9 @@ export function tablesIn(file: string): string[] {
 
 /** The database files in a folder (without -wal/-shm companions), sorted. */
 export function databaseFiles(folder: string): string[] {
-  return readdirSync(folder).filter((f) => f.endsWith('.db')).sort();
+  return readdirSync(folder)
+    .filter((f) => f.endsWith('.db'))
+    .sort();
 }
 
 /** Runs `sql` on a file with better-sqlite3 directly (outside dtde). */
@@ -76,7 +87,12 @@ export function execIn(file: string, sql: string): void {
 export function columnsOf(file: string, table: string): string[] {
   const db = new Database(file, { readonly: true });
   try {
-    const rows = db.prepare('SELECT * FROM pragma_table_info(?) ORDER BY cid').all(table) as { name: string; type: string; notnull: number; pk: number }[];
+    const rows = db.prepare('SELECT * FROM pragma_table_info(?) ORDER BY cid').all(table) as {
+      name: string;
+      type: string;
+      notnull: number;
+      pk: number;
+    }[];
     return rows.map((c) => `${c.name} ${c.type}${c.notnull ? ' NOT NULL' : ''}${c.pk ? ` PK${c.pk}` : ''}`);
   } finally {
     db.close();
@@ -92,4 +108,3 @@ export function rowsOf(file: string, table: string, orderBy = 'rowid'): Record<s
     db.close();
   }
 }
-

@@ -34,12 +34,32 @@ describe('INSERT in both dialects', () => {
     });
     // Values converted by each dialect's toDbValue with the column type.
     expect(sqlite.parameters.map((p) => p.value)).toEqual([
-      1n, 'Zoë', 2n ** 62n + 1n, 0.1 + 0.2, 1, '2024-02-29T23:59:59.999Z',
-      2n, null, 7n, 10, 0, null,
+      1n,
+      'Zoë',
+      2n ** 62n + 1n,
+      0.1 + 0.2,
+      1,
+      '2024-02-29T23:59:59.999Z',
+      2n,
+      null,
+      7n,
+      10,
+      0,
+      null,
     ]);
     expect(mssql.parameters.map((p) => p.value)).toEqual([
-      1, 'Zoë', '4611686018427387905', 0.1 + 0.2, true, new Date('2024-02-29T23:59:59.999Z'),
-      2, null, '7', 10, false, null,
+      1,
+      'Zoë',
+      '4611686018427387905',
+      0.1 + 0.2,
+      true,
+      new Date('2024-02-29T23:59:59.999Z'),
+      2,
+      null,
+      '7',
+      10,
+      false,
+      null,
     ]);
     expect(mssqlParameterDeclarations(mssql.parameters)).toBe(
       '@p0 int, @p1 nvarchar(40), @p2 bigint, @p3 decimal(25,17), @p4 bit, @p5 datetime2(7), ' +
@@ -50,10 +70,14 @@ describe('INSERT in both dialects', () => {
     // The SQLite text runs, and the rows read back as the model's values.
     const db = new Database(':memory:');
     db.defaultSafeIntegers(true);
-    db.exec(sqliteDialect.renderCreateTable({
-      kind: 'createTable', table: { name: 'Orders_2024' }, primaryKey: ['id'],
-      columns: columns.map((c) => ({ name: c, type: types[c], nullable: c === 'name' || c === 'at', generated: false })),
-    }).sql);
+    db.exec(
+      sqliteDialect.renderCreateTable({
+        kind: 'createTable',
+        table: { name: 'Orders_2024' },
+        primaryKey: ['id'],
+        columns: columns.map((c) => ({ name: c, type: types[c], nullable: c === 'name' || c === 'at', generated: false })),
+      }).sql,
+    );
     expect(db.prepare(sqlite.sql).run(...sqlite.parameters.map((p) => p.value)).changes).toBe(2);
     const back = (db.prepare('SELECT * FROM "Orders_2024" ORDER BY "id"').all() as Record<string, unknown>[]).map((r) =>
       Object.fromEntries(columns.map((c) => [c, sqliteDialect.fromDbValue(types[c], r[c])])),
@@ -69,7 +93,9 @@ describe('INSERT in both dialects', () => {
     expect({ sqlite: [sqliteDialect.maxRowsPerInsert, sqliteDialect.maxParametersPerStatement] }).toEqual({ sqlite: [32766, 32766] });
     expect({ mssql: [mssqlDialect.maxRowsPerInsert, mssqlDialect.maxParametersPerStatement] }).toEqual({ mssql: [1000, 2098] });
     const thousand: InsertStatement = {
-      kind: 'insert', table: { name: 'T' }, columns: ['id', 'n'],
+      kind: 'insert',
+      table: { name: 'T' },
+      columns: ['id', 'n'],
       rows: Array.from({ length: 1000 }, (_, i) => [sql.param(i, { kind: 'int' }), sql.param(i, { kind: 'int' })]),
     };
     const mssql = mssqlDialect.renderInsert(thousand);
@@ -85,10 +111,13 @@ describe('INSERT in both dialects', () => {
   });
 
   it('refuses statements over the limits, naming the limit and the fix', () => {
-    const rows = (count: number, width: number) => Array.from({ length: count }, () => Array.from({ length: width }, () => sql.param(1, { kind: 'int' })));
+    const rows = (count: number, width: number) =>
+      Array.from({ length: count }, () => Array.from({ length: width }, () => sql.param(1, { kind: 'int' })));
     const tooManyRows: InsertStatement = { kind: 'insert', table: { name: 'T' }, columns: ['a'], rows: rows(1001, 1) };
     expect(() => mssqlDialect.renderInsert(tooManyRows)).toThrow(
-      new DtdeTranslationError('SQL Server INSERT into T has 1001 rows, over the limit of 1000 per statement; split the rows into several statements.'),
+      new DtdeTranslationError(
+        'SQL Server INSERT into T has 1001 rows, over the limit of 1000 per statement; split the rows into several statements.',
+      ),
     );
     const wide = Array.from({ length: 3 }, (_, i) => `c${i}`);
     const tooManyParams: InsertStatement = { kind: 'insert', table: { name: 'T' }, columns: wide, rows: rows(700, 3) };

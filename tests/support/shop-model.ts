@@ -167,9 +167,16 @@ export function configureContract(e: EntityTypeBuilder<Contract>, options: { sto
   e.property((c) => c.customerId).int();
   e.property((c) => c.rate).decimal(9, 4);
   e.property((c) => c.validFrom).dateTime();
-  e.property((c) => c.validTo).dateTime().nullable();
-  e.hasTemporalValidity((c) => c.validFrom, (c) => c.validTo);
-  e.shardByDate((c) => c.validFrom, 'quarter').withStorageMode(options.storage ?? 'tables').useShardGroup('quarters');
+  e.property((c) => c.validTo)
+    .dateTime()
+    .nullable();
+  e.hasTemporalValidity(
+    (c) => c.validFrom,
+    (c) => c.validTo,
+  );
+  e.shardByDate((c) => c.validFrom, 'quarter')
+    .withStorageMode(options.storage ?? 'tables')
+    .useShardGroup('quarters');
 }
 
 export function configureAccount(e: EntityTypeBuilder<Account>): void {

@@ -8,7 +8,6 @@ import { valuesEqual } from './values-equal.js';
 import { type EvaluationScope, evaluationError, isTruthy } from './evaluation-scope.js';
 import { readParamsPath } from '../expression/read-params-path.js';
 
-
 /**
  * Evaluate an expression tree in memory with dtde's promised semantics: JavaScript's, except
  * where SQL and JavaScript disagree and dtde has chosen (the comments below say why):
@@ -90,9 +89,7 @@ const evaluator: ExpressionVisitorTable<unknown, EvaluationScope> = {
   },
 
   conditional: (node, scope) =>
-    isTruthy(evaluateExpression(node.test, scope))
-      ? evaluateExpression(node.consequent, scope)
-      : evaluateExpression(node.alternate, scope),
+    isTruthy(evaluateExpression(node.test, scope)) ? evaluateExpression(node.consequent, scope) : evaluateExpression(node.alternate, scope),
 
   call: (node, scope) => evaluateCall(node, scope, evaluateExpression),
 
@@ -218,20 +215,30 @@ function isBigintOrInteger(v: unknown): v is number | bigint {
 
 function bigintOp(operator: '+' | '-' | '*' | '/' | '%', l: bigint, r: bigint): bigint {
   switch (operator) {
-    case '+': return l + r;
-    case '-': return l - r;
-    case '*': return l * r;
-    case '/': return l / r;
-    case '%': return l % r;
+    case '+':
+      return l + r;
+    case '-':
+      return l - r;
+    case '*':
+      return l * r;
+    case '/':
+      return l / r;
+    case '%':
+      return l % r;
   }
 }
 
 function numberOp(operator: '+' | '-' | '*' | '/' | '%', l: number, r: number): number {
   switch (operator) {
-    case '+': return l + r;
-    case '-': return l - r;
-    case '*': return l * r;
-    case '/': return l / r;
-    case '%': return l % r;
+    case '+':
+      return l + r;
+    case '-':
+      return l - r;
+    case '*':
+      return l * r;
+    case '/':
+      return l / r;
+    case '%':
+      return l % r;
   }
 }

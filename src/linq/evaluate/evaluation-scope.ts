@@ -22,10 +22,10 @@ export function isTruthy(value: unknown): boolean {
 
 /** Thrown when a value has a type the expression cannot work on (a program error, not a data one). */
 export function evaluationError(message: string, scope: EvaluationScope, node: Expression): DtdeTranslationError {
-  return new DtdeTranslationError(
-    scope.lambdaSource === undefined ? message : `${message} In lambda: ${scope.lambdaSource}`,
-    { lambdaSource: scope.lambdaSource, position: node.span },
-  );
+  return new DtdeTranslationError(scope.lambdaSource === undefined ? message : `${message} In lambda: ${scope.lambdaSource}`, {
+    lambdaSource: scope.lambdaSource,
+    position: node.span,
+  });
 }
 
 /** Evaluates a sub-expression; passed in by evaluateExpression so that modules it calls do not import it back. */

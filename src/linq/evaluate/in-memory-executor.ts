@@ -1,6 +1,13 @@
 import { DtdeInvalidOperationError } from '../../errors/dtde-invalid-operation-error.js';
 import { applyOperators } from './apply-operators.js';
-import type { BoundLambda, ExecuteOptions, QueryExecutor, QueryExpression, QuerySource, TerminalOperation } from '../expression/query-expression.js';
+import type {
+  BoundLambda,
+  ExecuteOptions,
+  QueryExecutor,
+  QueryExpression,
+  QuerySource,
+  TerminalOperation,
+} from '../expression/query-expression.js';
 import { evaluateLambda } from './evaluate-expression.js';
 import { runTerminal } from './run-terminal.js';
 

@@ -98,13 +98,7 @@ export type StringMethod = 'startsWith' | 'endsWith' | 'toLowerCase' | 'toUpperC
  */
 export type ContainsMethod = 'includes';
 export type MathMethod = 'Math.abs' | 'Math.round' | 'Math.floor' | 'Math.ceil' | 'Math.min' | 'Math.max';
-export type DateMethod =
-  | 'getFullYear'
-  | 'getMonth'
-  | 'getDate'
-  | 'getUTCFullYear'
-  | 'getUTCMonth'
-  | 'getUTCDate';
+export type DateMethod = 'getFullYear' | 'getMonth' | 'getDate' | 'getUTCFullYear' | 'getUTCMonth' | 'getUTCDate';
 /** Aggregates on a group: `g.count()`, `g.sum(o => o.total)`, ... */
 export type GroupAggregateMethod = 'count' | 'sum' | 'min' | 'max' | 'average';
 export type MethodName = StringMethod | ContainsMethod | MathMethod | DateMethod | GroupAggregateMethod;
@@ -180,6 +174,4 @@ export function isArithmeticOperator(op: string): op is ArithmeticOperator {
   return ARITHMETIC_OPERATORS.has(op);
 }
 
-export const GROUP_AGGREGATE_METHODS: ReadonlySet<string> = new Set<GroupAggregateMethod>([
-  'count', 'sum', 'min', 'max', 'average',
-]);
+export const GROUP_AGGREGATE_METHODS: ReadonlySet<string> = new Set<GroupAggregateMethod>(['count', 'sum', 'min', 'max', 'average']);

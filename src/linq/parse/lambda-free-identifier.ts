@@ -17,8 +17,7 @@ export function freeIdentifierError(node: acorn.Identifier, scope: LambdaScope):
   const paramsName = root.paramsName ?? pickParamsName(scope, name);
   const rowName = root.rowName ?? '_';
   const reference = `${paramsName}.${name}`;
-  let body =
-    root.source.slice(root.body.start, node.start) + reference + root.source.slice(node.end, root.body.end);
+  let body = root.source.slice(root.body.start, node.start) + reference + root.source.slice(node.end, root.body.end);
   if (body.includes('\n') || body.length > MAX_EXAMPLE_BODY) body = `… ${reference} …`;
   // acorn's spans leave out parentheses; an object body needs them back to stay an expression.
   else if (body.startsWith('{')) body = `(${body})`;

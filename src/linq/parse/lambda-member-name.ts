@@ -13,7 +13,7 @@ export function memberPropertyName(node: acorn.MemberExpression, scope: LambdaSc
   if (node.computed && key.type === 'Literal' && typeof key.value === 'string') return key.value;
   if (key.type === 'PrivateIdentifier') throw unsupportedNodeError(key, scope);
   throw lambdaError(
-    'Computed member access needs a string literal key in a dtde lambda: write c.name or c[\'name\']. ' +
+    "Computed member access needs a string literal key in a dtde lambda: write c.name or c['name']. " +
       'To choose a column at run time, build the lambda per column.',
     scope.root.source,
     spanOf(key),

@@ -9,8 +9,7 @@ export type AcornExpressionLike = acorn.Expression | acorn.SpreadElement | acorn
 const OPTIONAL_CHAINING =
   'Optional chaining `?.` is not supported in a dtde lambda. Write `c.a === null ? null : c.a.b` instead, ' +
   'or map the value to a nullable column.';
-const SPREAD =
-  'Spread (`...`) is not supported in a dtde lambda. List each value or property explicitly: { id: c.id, name: c.name }.';
+const SPREAD = 'Spread (`...`) is not supported in a dtde lambda. List each value or property explicitly: { id: c.id, name: c.name }.';
 const NO_MUTATION = 'a query lambda must not change anything. Compare with `===`, or compute `c.x + 1` as a new value.';
 const BITWISE = 'use && and || for logic and +, -, *, /, % for arithmetic.';
 const NESTED_FUNCTION =

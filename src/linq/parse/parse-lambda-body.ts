@@ -8,16 +8,10 @@ import {
 } from '../expression/expression.js';
 import { lambdaError } from './lambda-error.js';
 import { freeIdentifierError } from './lambda-free-identifier.js';
-import {
-  optionalChainingError,
-  spreadError,
-  unsupportedNodeError,
-  type AcornExpressionLike,
-} from './lambda-rejection.js';
+import { optionalChainingError, spreadError, unsupportedNodeError, type AcornExpressionLike } from './lambda-rejection.js';
 import { memberPropertyName } from './lambda-member-name.js';
 import { spanOf, type LambdaScope } from './lambda-scope.js';
 import { parseLambdaCall } from './parse-lambda-call.js';
-
 
 /** Globals that are values, not closures: allowed wherever no parameter shadows them. */
 const GLOBAL_CONSTANTS: ReadonlyMap<string, ConstantValue> = new Map<string, ConstantValue>([
@@ -128,7 +122,12 @@ function minifiedLiteral(node: AcornExpressionLike): ConstantValue | typeof NOT_
 /** The value of a number literal, or of a negated one (`-1`); undefined for anything else. */
 function numberLiteral(node: AcornExpressionLike): number | undefined {
   if (node.type === 'Literal') return typeof node.value === 'number' ? node.value : undefined;
-  if (node.type === 'UnaryExpression' && node.operator === '-' && node.argument.type === 'Literal' && typeof node.argument.value === 'number') {
+  if (
+    node.type === 'UnaryExpression' &&
+    node.operator === '-' &&
+    node.argument.type === 'Literal' &&
+    typeof node.argument.value === 'number'
+  ) {
     return -node.argument.value;
   }
   return undefined;
@@ -222,15 +221,25 @@ function objectLiteral(node: acorn.ObjectExpression, scope: LambdaScope): Expres
   for (const prop of node.properties) {
     if (prop.type === 'SpreadElement') throw spreadError(prop, scope);
     if (prop.kind !== 'init' || prop.method) {
-      throw error(`Methods, getters and setters are not supported in a dtde projection. Use plain properties: { total: ${row}.total }.`, prop);
+      throw error(
+        `Methods, getters and setters are not supported in a dtde projection. Use plain properties: { total: ${row}.total }.`,
+        prop,
+      );
     }
     if (prop.computed) {
-      throw error(`Computed property keys ([key]: ...) are not supported in a dtde projection. Use a fixed name: { total: ${row}.total }.`, prop.key);
+      throw error(
+        `Computed property keys ([key]: ...) are not supported in a dtde projection. Use a fixed name: { total: ${row}.total }.`,
+        prop.key,
+      );
     }
     const name = propertyKeyName(prop.key);
-    if (name === undefined) throw error(`Object keys must be names or string literals in a dtde projection: { total: ${row}.total }.`, prop.key);
+    if (name === undefined)
+      throw error(`Object keys must be names or string literals in a dtde projection: { total: ${row}.total }.`, prop.key);
     if (prop.shorthand) {
-      throw error(`Shorthand property { ${name} } is not supported in a dtde projection. Name the value explicitly: { ${name}: ${row}.${name} }.`, prop);
+      throw error(
+        `Shorthand property { ${name} } is not supported in a dtde projection. Name the value explicitly: { ${name}: ${row}.${name} }.`,
+        prop,
+      );
     }
     if (name === '__proto__') throw error('A projection property cannot be named `__proto__`. Choose another name.', prop.key);
     if (seen.has(name)) throw error(`Property \`${name}\` appears twice in this projection. Give each property its own name.`, prop.key);

@@ -59,18 +59,17 @@ export const SUPPORTED_CALLS =
  * Translates a call in the supported subset (see SUPPORTED_CALLS) into a `call` node. Group
  * aggregates get their lambda argument parsed as a nested lambda one level deeper.
  */
-export function parseLambdaCall(
-  node: acorn.CallExpression,
-  scope: LambdaScope,
-  translate: TranslateExpression,
-): Expression {
+export function parseLambdaCall(node: acorn.CallExpression, scope: LambdaScope, translate: TranslateExpression): Expression {
   if (node.optional) throw optionalChainingError(node, scope);
   const callee = node.callee;
   const span = spanOf(node);
   const error = (message: string, at: acorn.Node): Error => lambdaError(message, scope.root.source, spanOf(at));
   if (callee.type !== 'MemberExpression') {
     if (callee.type === 'Identifier' && scope.bindings.has(callee.name)) {
-      throw error(`Calling the parameter \`${callee.name}\` is not supported in a dtde lambda. Supported calls: ${SUPPORTED_CALLS}.`, callee);
+      throw error(
+        `Calling the parameter \`${callee.name}\` is not supported in a dtde lambda. Supported calls: ${SUPPORTED_CALLS}.`,
+        callee,
+      );
     }
     const what = callee.type === 'Identifier' ? `\`${callee.name}(...)\`` : 'This call';
     throw error(

@@ -57,8 +57,7 @@ export function parseNestedLambdaNode(fn: AcornLambda, outer: LambdaScope): Lamb
 
 /** Checks the function's form and returns its plain parameters and its single body expression. */
 function lambdaShape(fn: AcornLambda, source: string, nested: boolean): LambdaShape {
-  const error = (message: string, at: { start: number; end: number }): Error =>
-    lambdaError(message, source, spanOf(at));
+  const error = (message: string, at: { start: number; end: number }): Error => lambdaError(message, source, spanOf(at));
   if (fn.async) {
     throw error(
       'Async lambdas are not supported: dtde translates the lambda to SQL and cannot await inside it. ' +
@@ -84,7 +83,10 @@ function lambdaShape(fn: AcornLambda, source: string, nested: boolean): LambdaSh
   for (const param of fn.params) {
     if (param.type !== 'Identifier') throw error(patternMessage(param), param);
     if (params.some((p) => p.name === param.name)) {
-      throw error(`Parameter \`${param.name}\` is declared twice. Give the row and the params object different names: (c, p) => ...`, param);
+      throw error(
+        `Parameter \`${param.name}\` is declared twice. Give the row and the params object different names: (c, p) => ...`,
+        param,
+      );
     }
     params.push(param);
   }
@@ -116,9 +118,7 @@ function bodyExpression(fn: AcornLambda, source: string): acorn.Expression {
   if (only?.type === 'ReturnStatement' && only.argument) return only.argument;
   // Point at the first statement that is not the lone return (or at the empty block).
   const offender =
-    statements.length === 0
-      ? fn.body
-      : (statements.find((s) => s.type !== 'ReturnStatement' || !s.argument) ?? statements[1] ?? fn.body);
+    statements.length === 0 ? fn.body : (statements.find((s) => s.type !== 'ReturnStatement' || !s.argument) ?? statements[1] ?? fn.body);
   throw lambdaError(
     'A block-bodied dtde lambda must contain exactly one statement, `return <expression>;`. Move other ' +
       'statements out of the lambda, or write an expression body: c => c.total > 100.',

@@ -67,8 +67,25 @@ export class GroupedQueryable<K, T> {
 // Untyped callers (plain JS) get a clear error rather than "x is not a function" when they use
 // another operator right after groupBy. These do not appear in the types.
 const NOT_AFTER_GROUP_BY = [
-  'where', 'orderBy', 'orderByDescending', 'skip', 'take', 'distinct', 'groupBy', 'toArray', 'first',
-  'firstOrDefault', 'single', 'singleOrDefault', 'count', 'any', 'all', 'sum', 'min', 'max', 'average',
+  'where',
+  'orderBy',
+  'orderByDescending',
+  'skip',
+  'take',
+  'distinct',
+  'groupBy',
+  'toArray',
+  'first',
+  'firstOrDefault',
+  'single',
+  'singleOrDefault',
+  'count',
+  'any',
+  'all',
+  'sum',
+  'min',
+  'max',
+  'average',
 ];
 for (const name of NOT_AFTER_GROUP_BY) {
   Object.defineProperty(GroupedQueryable.prototype, name, {

@@ -62,7 +62,9 @@ export class Queryable<T> implements AsyncIterable<T> {
    * ctx.customers.where(c => c.region === 'US').toQueryString({ dialect: 'mssql' }); // SQL Server text
    */
   toQueryString(options?: QueryStringOptions): string {
-    return this.built(Queryable.prototype.toQueryString, '.toQueryString()', () => this.inspector('toQueryString').toQueryString!(this.query, options));
+    return this.built(Queryable.prototype.toQueryString, '.toQueryString()', () =>
+      this.inspector('toQueryString').toQueryString!(this.query, options),
+    );
   }
 
   /** The plan of `toArray()` as data (shards, SQL, parameters, merge), without touching a database. */
@@ -96,7 +98,9 @@ export class Queryable<T> implements AsyncIterable<T> {
    */
   where<P extends QueryParams>(predicate: ParamsPredicate<T, P>, params: P): Queryable<T>;
   where(predicate: AnyLambda, params?: QueryParams): Queryable<T> {
-    return this.built(Queryable.prototype.where, '.where()', () => this.withOperator({ kind: 'where', predicate: bindLambda('where', predicate, params) }));
+    return this.built(Queryable.prototype.where, '.where()', () =>
+      this.withOperator({ kind: 'where', predicate: bindLambda('where', predicate, params) }),
+    );
   }
 
   /**
@@ -114,7 +118,9 @@ export class Queryable<T> implements AsyncIterable<T> {
    */
   select<U, P extends QueryParams>(selector: (row: T, p: P) => U, params: P): Queryable<U>;
   select<U>(selector: AnyLambda, params?: QueryParams): Queryable<U> {
-    return this.built(Queryable.prototype.select, '.select()', () => this.withOperator({ kind: 'select', selector: bindLambda('select', selector, params) }));
+    return this.built(Queryable.prototype.select, '.select()', () =>
+      this.withOperator({ kind: 'select', selector: bindLambda('select', selector, params) }),
+    );
   }
 
   /**
@@ -572,16 +578,25 @@ export class Queryable<T> implements AsyncIterable<T> {
   }
 
   /** @internal */
-  protected orderedBy(name: string, key: AnyLambda, params: QueryParams | undefined, descending: boolean, thenBy: boolean): OrderedQueryable<T> {
+  protected orderedBy(
+    name: string,
+    key: AnyLambda,
+    params: QueryParams | undefined,
+    descending: boolean,
+    thenBy: boolean,
+  ): OrderedQueryable<T> {
     const query = this.appendOperator({ kind: 'orderBy', key: bindLambda(name, key, params), descending, thenBy });
     return new OrderedQueryable<T>(query, this.executor);
   }
 
   private writer(method: 'executeUpdate' | 'executeDelete'): QueryExecutor {
     if (typeof this.executor[method] !== 'function') {
-      throw new DtdeInvalidOperationError(`${method}() needs a query that can write: build it from a context's set (ctx.set(Entity).where(...)).`, {
-        operation: method,
-      });
+      throw new DtdeInvalidOperationError(
+        `${method}() needs a query that can write: build it from a context's set (ctx.set(Entity).where(...)).`,
+        {
+          operation: method,
+        },
+      );
     }
     return this.executor;
   }
@@ -689,7 +704,8 @@ function relocatingIterator<T>(iterator: AsyncIterator<T>, site: CallSite): Asyn
   };
   return {
     next: () => iterator.next().catch(fail),
-    return: (value?: unknown) => (iterator.return ? iterator.return(value).catch(fail) : Promise.resolve({ done: true, value: value as T })),
+    return: (value?: unknown) =>
+      iterator.return ? iterator.return(value).catch(fail) : Promise.resolve({ done: true, value: value as T }),
     throw: (error?: unknown) => (iterator.throw ? iterator.throw(error).catch(fail) : Promise.reject(error)),
   };
 }

@@ -148,8 +148,7 @@ export class SqliteDriver implements DatabaseDriver {
     const path = resolveSqliteFile(connection, this.options);
     let file = this.files.get(path);
     if (file === undefined) {
-      const { readPoolSize, acquireTimeoutMs, idleTimeoutMs, busyTimeoutMs, statementCacheSize, batchSize } =
-        this.options;
+      const { readPoolSize, acquireTimeoutMs, idleTimeoutMs, busyTimeoutMs, statementCacheSize, batchSize } = this.options;
       file = new SqliteDatabaseFile(path, {
         size: readPoolSize,
         acquireTimeoutMs,

@@ -1,12 +1,5 @@
 import { DtdeDatabaseError } from '../../errors/dtde-database-error.js';
-import type {
-  DriverParameters,
-  DriverRow,
-  DriverTransaction,
-  ExecuteOptions,
-  ExecuteResult,
-  QueryOptions,
-} from '../database-driver.js';
+import type { DriverParameters, DriverRow, DriverTransaction, ExecuteOptions, ExecuteResult, QueryOptions } from '../database-driver.js';
 import type { Unlock } from './async-mutex.js';
 import type { SqliteConnection } from './sqlite-connection.js';
 import { SqliteRowStream } from './sqlite-row-stream.js';

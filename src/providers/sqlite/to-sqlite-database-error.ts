@@ -62,10 +62,10 @@ export function toSqliteDatabaseError(error: unknown, context: SqliteErrorContex
   const hint = /busy executing a query/.test(detail)
     ? ' Finish or break the open query on this transaction before the next statement.'
     : '';
-  return new DtdeDatabaseError(
-    `SQLite error on file "${file}": ${detail}.${hint}${sql === undefined ? '' : ` SQL: ${sql}`}`,
-    { ...base, reason: 'failed' },
-  );
+  return new DtdeDatabaseError(`SQLite error on file "${file}": ${detail}.${hint}${sql === undefined ? '' : ` SQL: ${sql}`}`, {
+    ...base,
+    reason: 'failed',
+  });
 }
 
 function sqliteCode(error: unknown): string | undefined {

@@ -25,7 +25,12 @@ export class Oracle {
    * Runs `build` on the engine and on the oracle and expects equal answers: in the same order
    * when `ordered`, as multisets otherwise. Errors must match too (same class).
    */
-  async check<T, R>(ctx: DtdeContext, entity: EntityClass<T>, build: (q: Queryable<T>) => Promise<R>, options: { ordered: boolean }): Promise<R> {
+  async check<T, R>(
+    ctx: DtdeContext,
+    entity: EntityClass<T>,
+    build: (q: Queryable<T>) => Promise<R>,
+    options: { ordered: boolean },
+  ): Promise<R> {
     const [actual, expected] = await Promise.all([settle(() => build(ctx.set(entity))), settle(() => build(this.root(entity)))]);
     expectSameAnswer(actual, expected, options.ordered);
     return (actual as { value: R }).value;
@@ -50,9 +55,14 @@ export function expectSameAnswer(actual: Settled, expected: Settled, ordered: bo
   if (!expected.ok) {
     // Tests build only shapes dtde supports: an oracle that refuses the query is a test bug.
     expect((expected.error as Error).name, `the oracle refused the query: ${String(expected.error)}`).not.toBe('DtdeTranslationError');
-    expect(actual.ok, `engine answered ${actual.ok ? JSON.stringify(canonical(actual.value)) : ''} where the oracle threw ${String(expected.error)}`).toBe(false);
+    expect(
+      actual.ok,
+      `engine answered ${actual.ok ? JSON.stringify(canonical(actual.value)) : ''} where the oracle threw ${String(expected.error)}`,
+    ).toBe(false);
     const error = (actual as { error: unknown }).error as Error;
-    expect(error.constructor.name, `engine threw ${String(error)}; oracle threw ${String(expected.error)}`).toBe((expected.error as Error).constructor.name);
+    expect(error.constructor.name, `engine threw ${String(error)}; oracle threw ${String(expected.error)}`).toBe(
+      (expected.error as Error).constructor.name,
+    );
     return;
   }
   if (!actual.ok) throw actual.error;

@@ -14,7 +14,10 @@ await bulkLoad(ctx, Customer, data.customers);
 await bulkLoad(ctx, Order, data.orders);
 // Fan-out reads over the main file and three order files: each leaves idle read connections.
 const orders = await ctx.orders.count();
-const page = await ctx.customers.orderBy((c) => c.name).take(5).toArray();
+const page = await ctx.customers
+  .orderBy((c) => c.name)
+  .take(5)
+  .toArray();
 const anyBig = await ctx.orders.any((o) => o.total > 100);
 console.log(JSON.stringify({ orders, page: page.length, anyBig }));
 // No ctx.close() here, on purpose.

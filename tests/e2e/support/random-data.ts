@@ -9,8 +9,28 @@ import { HASH_BUCKETS, Item, REGIONS, type RandomLayout, type Strategy, YEARS } 
  * characters (which UTF-16 and UTF-8 order differently from U+FF01) and a quote.
  */
 export const NAME_POOL = [
-  'Ada', 'ada', 'ADA', 'Adam', 'Bob', 'bob', '', ' ', 'Álvaro', 'Zoë', '李雷', '😀', '😀x', '\uFF01', 'ｚ',
-  '50%_off', '50x_off', 'a[b]*?', "O'Brien", 'a"b', 'A', 'a',
+  'Ada',
+  'ada',
+  'ADA',
+  'Adam',
+  'Bob',
+  'bob',
+  '',
+  ' ',
+  'Álvaro',
+  'Zoë',
+  '李雷',
+  '😀',
+  '😀x',
+  '\uFF01',
+  'ｚ',
+  '50%_off',
+  '50x_off',
+  'a[b]*?',
+  "O'Brien",
+  'a"b',
+  'A',
+  'a',
 ] as const;
 
 /** String literals and params values the predicates compare names with. */
@@ -21,7 +41,10 @@ export const nameValueArb: fc.Arbitrary<string> = fc.oneof(
 );
 
 const nameArb: fc.Arbitrary<string | null> = fc.option(
-  fc.oneof({ weight: 5, arbitrary: fc.constantFrom(...NAME_POOL) }, { weight: 1, arbitrary: fc.string({ unit: 'grapheme', maxLength: 5 }) }),
+  fc.oneof(
+    { weight: 5, arbitrary: fc.constantFrom(...NAME_POOL) },
+    { weight: 1, arbitrary: fc.string({ unit: 'grapheme', maxLength: 5 }) },
+  ),
   { nil: null, freq: 4 },
 );
 
@@ -42,11 +65,18 @@ export const priceArb: fc.Arbitrary<number> = fc
 
 /** A moment inside `year`: its first and last millisecond, or one of a few shared instants. */
 function dateInYear(year: number): fc.Arbitrary<Date> {
-  return fc.oneof(
-    fc.constantFrom(Date.UTC(year, 0, 1), Date.UTC(year, 11, 31, 23, 59, 59, 999), Date.UTC(year, 5, 15, 12)),
-    fc.record({ month: fc.integer({ min: 0, max: 11 }), day: fc.integer({ min: 1, max: 28 }), ms: fc.integer({ min: 0, max: 86_399_999 }) })
-      .map(({ month, day, ms }) => Date.UTC(year, month, day) + ms),
-  ).map((t) => new Date(t));
+  return fc
+    .oneof(
+      fc.constantFrom(Date.UTC(year, 0, 1), Date.UTC(year, 11, 31, 23, 59, 59, 999), Date.UTC(year, 5, 15, 12)),
+      fc
+        .record({
+          month: fc.integer({ min: 0, max: 11 }),
+          day: fc.integer({ min: 1, max: 28 }),
+          ms: fc.integer({ min: 0, max: 86_399_999 }),
+        })
+        .map(({ month, day, ms }) => Date.UTC(year, month, day) + ms),
+    )
+    .map((t) => new Date(t));
 }
 
 export const layoutArb: fc.Arbitrary<RandomLayout> = fc.constantFrom<Strategy>('value', 'date', 'hash').chain((strategy) => {
@@ -56,17 +86,19 @@ export const layoutArb: fc.Arbitrary<RandomLayout> = fc.constantFrom<Strategy>('
       : strategy === 'date'
         ? fc.shuffledSubarray(YEARS.map(String), { minLength: 1, maxLength: 5 })
         : fc.constant([...HASH_BUCKETS]); // bucket i is the i-th shard declared
-  return fc.record({
-    mode: fc.constantFrom('tables' as const, 'databases' as const),
-    shardIds: ids,
-    // Table mode: a shard's table in the main file or in one of two other files (mixed mode).
-    tableFiles: fc.array(fc.constantFrom(null, null, 'a.db', 'b.db'), { minLength: 5, maxLength: 5 }),
-  }).map(({ mode, shardIds, tableFiles }) => ({
-    strategy,
-    mode,
-    shardIds,
-    files: shardIds.map((id, i) => (mode === 'databases' ? `${id}.db` : tableFiles[i])),
-  }));
+  return fc
+    .record({
+      mode: fc.constantFrom('tables' as const, 'databases' as const),
+      shardIds: ids,
+      // Table mode: a shard's table in the main file or in one of two other files (mixed mode).
+      tableFiles: fc.array(fc.constantFrom(null, null, 'a.db', 'b.db'), { minLength: 5, maxLength: 5 }),
+    })
+    .map(({ mode, shardIds, tableFiles }) => ({
+      strategy,
+      mode,
+      shardIds,
+      files: shardIds.map((id, i) => (mode === 'databases' ? `${id}.db` : tableFiles[i])),
+    }));
 });
 
 /** 0-40 rows whose shard keys are all routable in `layout`. */
@@ -105,7 +137,10 @@ export interface RandomParams {
 
 /** Params drawn from the same pools as the rows, and `k` usually an id that exists. */
 export function paramsArb(rows: readonly Item[]): fc.Arbitrary<RandomParams> {
-  const id = rows.length === 0 ? fc.integer({ min: -500, max: 500 }) : fc.oneof(fc.constantFrom(...rows.map((r) => r.id)), fc.integer({ min: -500, max: 500 }));
+  const id =
+    rows.length === 0
+      ? fc.integer({ min: -500, max: 500 })
+      : fc.oneof(fc.constantFrom(...rows.map((r) => r.id)), fc.integer({ min: -500, max: 500 }));
   return fc.record({
     a: scoreArb,
     m: priceArb,

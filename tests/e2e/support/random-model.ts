@@ -38,7 +38,9 @@ function configureItem(mb: ModelBuilder, strategy: Strategy, mode: StorageMode):
     e.key((c) => c.id);
     e.property((c) => c.id).int();
     e.property((c) => c.region).string(8);
-    e.property((c) => c.name).string(40).nullable();
+    e.property((c) => c.name)
+      .string(40)
+      .nullable();
     e.property((c) => c.score).int();
     e.property((c) => c.price).decimal(10, 2);
     e.property((c) => c.at).dateTime();

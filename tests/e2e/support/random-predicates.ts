@@ -31,11 +31,26 @@ type Operand = { readonly text: string; readonly params: boolean };
 const lit = (text: string): Operand => ({ text, params: false });
 const param = (text: string): Operand => ({ text, params: true });
 
-const scoreOperand = fc.oneof(scoreArb.map((n) => lit(num(n))), fc.constant(param('p.a')));
-const priceOperand = fc.oneof(priceArb.map((n) => lit(num(n))), fc.constant(param('p.m')));
-const nameOperand = fc.oneof(nameValueArb.map((s) => lit(str(s))), fc.constant(param('p.b')));
-const regionOperand = fc.oneof(fc.constantFrom(...REGIONS, 'XX', 'eu').map((s) => lit(str(s))), fc.constant(param('p.r')));
-const idOperand = fc.oneof(fc.integer({ min: -500, max: 500 }).map((n) => lit(num(n))), fc.constant(param('p.k')));
+const scoreOperand = fc.oneof(
+  scoreArb.map((n) => lit(num(n))),
+  fc.constant(param('p.a')),
+);
+const priceOperand = fc.oneof(
+  priceArb.map((n) => lit(num(n))),
+  fc.constant(param('p.m')),
+);
+const nameOperand = fc.oneof(
+  nameValueArb.map((s) => lit(str(s))),
+  fc.constant(param('p.b')),
+);
+const regionOperand = fc.oneof(
+  fc.constantFrom(...REGIONS, 'XX', 'eu').map((s) => lit(str(s))),
+  fc.constant(param('p.r')),
+);
+const idOperand = fc.oneof(
+  fc.integer({ min: -500, max: 500 }).map((n) => lit(num(n))),
+  fc.constant(param('p.k')),
+);
 
 function compare(col: Col, op: fc.Arbitrary<string>, operand: fc.Arbitrary<Operand>): fc.Arbitrary<Body> {
   return fc.tuple(op, operand).map(([o, x]) => body(x.params, (a) => `${a(col)} ${o} ${x.text}`));
@@ -57,7 +72,10 @@ function atoms(cols: ReadonlySet<Col>): fc.Arbitrary<Body>[] {
     );
   }
   if (cols.has('price')) {
-    out.push(compare('price', cmpOp, priceOperand), fc.integer({ min: -3, max: 3 }).map((n) => body(false, (a) => `${a('price')} * 100 > ${num(n)}`)));
+    out.push(
+      compare('price', cmpOp, priceOperand),
+      fc.integer({ min: -3, max: 3 }).map((n) => body(false, (a) => `${a('price')} * 100 > ${num(n)}`)),
+    );
   }
   if (cols.has('price') && cols.has('score')) out.push(fixed(false, (a) => `${a('price')} > ${a('score')}`));
   if (cols.has('name')) {
@@ -91,14 +109,25 @@ function atoms(cols: ReadonlySet<Col>): fc.Arbitrary<Body>[] {
     );
   }
   if (cols.has('flag')) {
-    out.push(fixed(false, (a) => a('flag')), fixed(false, (a) => `!${a('flag')}`), fc.constantFrom('true', 'false').map((v) => body(false, (a) => `${a('flag')} === ${v}`)));
+    out.push(
+      fixed(false, (a) => a('flag')),
+      fixed(false, (a) => `!${a('flag')}`),
+      fc.constantFrom('true', 'false').map((v) => body(false, (a) => `${a('flag')} === ${v}`)),
+    );
   }
-  if (cols.has('id')) out.push(compare('id', cmpOp, idOperand), fixed(true, (a) => `p.list.includes(${a('id')})`));
+  if (cols.has('id'))
+    out.push(
+      compare('id', cmpOp, idOperand),
+      fixed(true, (a) => `p.list.includes(${a('id')})`),
+    );
   return out;
 }
 
 const not = (b: Body): Body => body(b.params, (a) => `!(${b.render(a)})`);
-const join = (op: string) => ([l, r]: [Body, Body]): Body => body(l.params || r.params, (a) => `(${l.render(a)}) ${op} (${r.render(a)})`);
+const join =
+  (op: string) =>
+  ([l, r]: [Body, Body]): Body =>
+    body(l.params || r.params, (a) => `(${l.render(a)}) ${op} (${r.render(a)})`);
 
 const predicateCache = new Map<string, fc.Arbitrary<Body>>();
 
@@ -126,15 +155,17 @@ export const rowKeyArb: fc.Arbitrary<Body> = fc.oneof(
   { weight: 6, arbitrary: fc.constantFrom(...COLS.filter((c) => c !== 'id')).map((c) => body(false, (a) => a(c))) },
   {
     weight: 2,
-    arbitrary: fc.constantFrom<(a: Access) => string>(
-      (a) => `${a('score')} % 3`,
-      (a) => `${a('name')} ?? ""`,
-      (a) => `${a('name')}.toLowerCase()`,
-      (a) => `${a('name')}.length`,
-      (a) => `${a('price')} * ${a('score')}`,
-      (a) => `${a('flag')} ? ${a('score')} : -${a('score')}`,
-      (a) => `${a('at')}.getUTCMonth()`,
-    ).map((render) => body(false, render)),
+    arbitrary: fc
+      .constantFrom<(a: Access) => string>(
+        (a) => `${a('score')} % 3`,
+        (a) => `${a('name')} ?? ""`,
+        (a) => `${a('name')}.toLowerCase()`,
+        (a) => `${a('name')}.length`,
+        (a) => `${a('price')} * ${a('score')}`,
+        (a) => `${a('flag')} ? ${a('score')} : -${a('score')}`,
+        (a) => `${a('at')}.getUTCMonth()`,
+      )
+      .map((render) => body(false, render)),
   },
 );
 

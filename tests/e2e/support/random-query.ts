@@ -27,7 +27,10 @@ const ALL: readonly Col[] = ['id', 'region', 'name', 'score', 'price', 'at', 'fl
 const whereStep = predicateArb(ALL).map((b) => step('where', b));
 /** Mostly zero or one where: each one filters, and empty answers test little. */
 const wheres = (max: number): fc.Arbitrary<Step[]> =>
-  fc.oneof({ weight: 3, arbitrary: fc.array(whereStep, { maxLength: 1 }) }, { weight: 1, arbitrary: fc.array(whereStep, { maxLength: max }) });
+  fc.oneof(
+    { weight: 3, arbitrary: fc.array(whereStep, { maxLength: 1 }) },
+    { weight: 1, arbitrary: fc.array(whereStep, { maxLength: max }) },
+  );
 const plain = (text: string): Body => ({ render: () => text, params: false });
 
 /** Paging operators in either order (take(t).skip(s) is valid too), or none. */
@@ -36,7 +39,11 @@ const pagingArb: fc.Arbitrary<Step[]> = fc.oneof(
   {
     weight: 2,
     arbitrary: fc
-      .tuple(fc.option(fc.integer({ min: 0, max: 6 }), { nil: undefined }), fc.option(fc.integer({ min: 0, max: 8 }), { nil: undefined }), fc.boolean())
+      .tuple(
+        fc.option(fc.integer({ min: 0, max: 6 }), { nil: undefined }),
+        fc.option(fc.integer({ min: 0, max: 8 }), { nil: undefined }),
+        fc.boolean(),
+      )
       .map(([skip, take, takeFirst]): Step[] => {
         const s = skip === undefined ? [] : [{ op: 'skip', count: skip }];
         const t = take === undefined ? [] : [{ op: 'take', count: take }];
@@ -73,13 +80,26 @@ const rowTerminalArb: fc.Arbitrary<Terminal> = fc.oneof(
   { weight: 2, arbitrary: optionalPredicate.map((p) => t(step('count', p), false, p === undefined)) },
   { weight: 1, arbitrary: optionalPredicate.map((p) => t(step('any', p), false, p === undefined)) },
   { weight: 1, arbitrary: predicateArb(ALL).map((p) => t(step('all', p))) },
-  { weight: 2, arbitrary: fc.tuple(fc.constantFrom('sum', 'average'), fc.constantFrom<Col>('score', 'price')).map(([op, c]) => t(step(op, plain(`c.${c}`)))) },
-  { weight: 2, arbitrary: fc.tuple(fc.constantFrom('min', 'max'), fc.constantFrom<Col>('score', 'price', 'name', 'at')).map(([op, c]) => t(step(op, plain(`c.${c}`)))) },
+  {
+    weight: 2,
+    arbitrary: fc
+      .tuple(fc.constantFrom('sum', 'average'), fc.constantFrom<Col>('score', 'price'))
+      .map(([op, c]) => t(step(op, plain(`c.${c}`)))),
+  },
+  {
+    weight: 2,
+    arbitrary: fc
+      .tuple(fc.constantFrom('min', 'max'), fc.constantFrom<Col>('score', 'price', 'name', 'at'))
+      .map(([op, c]) => t(step(op, plain(`c.${c}`)))),
+  },
   { weight: 2, arbitrary: fc.tuple(fc.constantFrom('first', 'firstOrDefault'), optionalPredicate).map(([op, p]) => t(step(op, p), true)) },
   {
     weight: 2,
     arbitrary: fc
-      .tuple(fc.constantFrom('single', 'singleOrDefault'), fc.oneof(optionalPredicate, fc.constant({ render: () => 'c.id === p.k', params: true })))
+      .tuple(
+        fc.constantFrom('single', 'singleOrDefault'),
+        fc.oneof(optionalPredicate, fc.constant({ render: () => 'c.id === p.k', params: true })),
+      )
       .map(([op, p]) => t(step(op, p))),
   },
 );
@@ -88,12 +108,18 @@ const rowTerminalArb: fc.Arbitrary<Terminal> = fc.oneof(
 function finish(pre: Step[], ordering: Step[] | null, mid: Step[], paging: Step[], terminal: Terminal, fallback: Step[]): QuerySpec {
   let order = ordering;
   if (order === null && (terminal.needsOrder || (paging.length > 0 && !terminal.pageable))) order = fallback;
-  return { steps: [...pre, ...(order ?? []), ...mid, ...paging], terminal: terminal.step, ordered: order !== null && terminal.step.op === 'toArray' };
+  return {
+    steps: [...pre, ...(order ?? []), ...mid, ...paging],
+    terminal: terminal.step,
+    ordered: order !== null && terminal.step.op === 'toArray',
+  };
 }
 
 const rowsQueryArb: fc.Arbitrary<QuerySpec> = fc
   .record({ where: wheres(3), order: rowOrderingArb, paging: pagingArb, terminal: rowTerminalArb })
-  .map(({ where, order, paging, terminal }) => finish(where, order, [], paging, terminal, orderingSteps([], [plain('c.id')], [false], rowAccess)));
+  .map(({ where, order, paging, terminal }) =>
+    finish(where, order, [], paging, terminal, orderingSteps([], [plain('c.id')], [false], rowAccess)),
+  );
 
 /** A projected field: a plain column (readable by later lambdas) or a computed value. */
 interface Field {
@@ -103,10 +129,19 @@ interface Field {
 }
 const columnField = (col: Col, alias: string): Field => ({ alias, text: `c.${col}`, col });
 const FIELDS: readonly Field[] = [
-  columnField('id', 'id'), columnField('region', 'r'), columnField('name', 'n'), columnField('score', 's'),
-  columnField('price', 'pr'), columnField('at', 't'), columnField('flag', 'f'),
-  { alias: 's3', text: 'c.score % 3' }, { alias: 'nn', text: 'c.name ?? "-"' }, { alias: 'y', text: 'c.at.getUTCFullYear()' },
-  { alias: 'lbl', text: '`${c.region}:${c.name}`' }, { alias: 'half', text: 'c.score / 2' }, { alias: 'up', text: 'c.name.toUpperCase()' },
+  columnField('id', 'id'),
+  columnField('region', 'r'),
+  columnField('name', 'n'),
+  columnField('score', 's'),
+  columnField('price', 'pr'),
+  columnField('at', 't'),
+  columnField('flag', 'f'),
+  { alias: 's3', text: 'c.score % 3' },
+  { alias: 'nn', text: 'c.name ?? "-"' },
+  { alias: 'y', text: 'c.at.getUTCFullYear()' },
+  { alias: 'lbl', text: '`${c.region}:${c.name}`' },
+  { alias: 'half', text: 'c.score / 2' },
+  { alias: 'up', text: 'c.name.toUpperCase()' },
 ];
 /** Low-cardinality fields, so distinct removes something. */
 const DISTINCT_FIELDS = FIELDS.filter((f) => ['r', 'n', 'f', 's3', 'y', 'nn'].includes(f.alias));
@@ -127,7 +162,10 @@ function projectionArb(pool: readonly Field[]): fc.Arbitrary<Projection> {
     })),
   );
 }
-const fieldAccess = (p: Projection) => (f: Field): string => (p.scalar ? 'c' : `c.${f.alias}`);
+const fieldAccess =
+  (p: Projection) =>
+  (f: Field): string =>
+    p.scalar ? 'c' : `c.${f.alias}`;
 function projectedAccess(p: Projection): Access {
   return (col) => fieldAccess(p)(p.fields.find((f) => f.col === col)!);
 }
@@ -139,15 +177,25 @@ function computedPredicates(p: Projection): fc.Arbitrary<Body>[] {
     if (f.col !== undefined) return [];
     const at = fieldAccess(p)(f);
     if (['s3', 'y', 'half'].includes(f.alias)) {
-      return [fc.tuple(fc.constantFrom('>', '<=', '===', '!=='), fc.integer({ min: -3, max: 3 })).map(([o, n]) => plain(`${at} ${o} ${n < 0 ? `(${n})` : n}`))];
+      return [
+        fc
+          .tuple(fc.constantFrom('>', '<=', '===', '!=='), fc.integer({ min: -3, max: 3 }))
+          .map(([o, n]) => plain(`${at} ${o} ${n < 0 ? `(${n})` : n}`)),
+      ];
     }
-    return [fc.tuple(fc.constantFrom('startsWith', 'includes'), fc.constantFrom('EU', 'A', 'a', ':', '-', '😀', '')).map(([m, x]) => plain(`${at}.${m}(${JSON.stringify(x)})`))];
+    return [
+      fc
+        .tuple(fc.constantFrom('startsWith', 'includes'), fc.constantFrom('EU', 'A', 'a', ':', '-', '😀', ''))
+        .map(([m, x]) => plain(`${at}.${m}(${JSON.stringify(x)})`)),
+    ];
   });
 }
 
 function projectedPredicateArb(p: Projection, cols: readonly Col[], access: Access): fc.Arbitrary<Step> {
   const options = [...computedPredicates(p), ...(cols.length === 0 ? [] : [predicateArb(cols)])];
-  return options.length === 0 ? fc.constant({ op: 'where', body: 'true', params: false, arg: 'c' }) : fc.oneof(...options).map((b) => step('where', b, access));
+  return options.length === 0
+    ? fc.constant({ op: 'where', body: 'true', params: false, arg: 'c' })
+    : fc.oneof(...options).map((b) => step('where', b, access));
 }
 
 /** Terminals after a projection: element operators, and aggregates of a scalar number/string/date. */
@@ -176,7 +224,12 @@ const projectedQueryArb: fc.Arbitrary<QuerySpec> = projectionArb(FIELDS).chain((
       ? fc.constant(null)
       : fc.option(
           fc.tuple(fc.array(fc.constantFrom(...p.fields), { maxLength: 2 }), dirsArb).map(([fs, dirs]) =>
-            orderingSteps(fs.map((f) => plain(fieldAccess(p)(f))), [plain(fieldAccess(p)(id))], dirs, access),
+            orderingSteps(
+              fs.map((f) => plain(fieldAccess(p)(f))),
+              [plain(fieldAccess(p)(id))],
+              dirs,
+              access,
+            ),
           ),
           { nil: null },
         );
@@ -199,18 +252,42 @@ const projectedQueryArb: fc.Arbitrary<QuerySpec> = projectionArb(FIELDS).chain((
 /** select(...).distinct(), ordered (if at all) by every projected value, which is total. */
 const distinctQueryArb: fc.Arbitrary<QuerySpec> = projectionArb(DISTINCT_FIELDS).chain((p) =>
   fc
-    .record({ where: wheres(2), order: fc.option(fc.tuple(fc.shuffledSubarray([...p.fields], { minLength: p.fields.length }), dirsArb), { nil: null }), paging: pagingArb, terminal: projectedTerminalArb(p) })
+    .record({
+      where: wheres(2),
+      order: fc.option(fc.tuple(fc.shuffledSubarray([...p.fields], { minLength: p.fields.length }), dirsArb), { nil: null }),
+      paging: pagingArb,
+      terminal: projectedTerminalArb(p),
+    })
     .map(({ where, order, paging, terminal }) => {
-      const all = orderingSteps(p.fields.map((f) => plain(fieldAccess(p)(f))), [], [false], rowAccess);
-      const ordering = order === null ? null : orderingSteps(order[0].map((f) => plain(fieldAccess(p)(f))), [], order[1], rowAccess);
+      const all = orderingSteps(
+        p.fields.map((f) => plain(fieldAccess(p)(f))),
+        [],
+        [false],
+        rowAccess,
+      );
+      const ordering =
+        order === null
+          ? null
+          : orderingSteps(
+              order[0].map((f) => plain(fieldAccess(p)(f))),
+              [],
+              order[1],
+              rowAccess,
+            );
       return finish([...where, step('select', plain(p.text)), { op: 'distinct' }], ordering, [], paging, terminal, all);
     }),
 );
 
 const GROUP_KEYS = ['c.region', 'c.flag', 'c.name', 'c.score % 3', 'c.at.getUTCFullYear()', '({ r: c.region, f: c.flag })'] as const;
 const GROUP_AGGREGATES = [
-  'n: g.count()', 's: g.sum((c) => c.score)', 'a: g.average((c) => c.price)', 'lo: g.min((c) => c.at)', 'hi: g.max((c) => c.name)',
-  'sp: g.sum((c) => c.price)', 'mx: g.max((c) => c.score)', 'mean: g.sum((c) => c.score) / g.count()',
+  'n: g.count()',
+  's: g.sum((c) => c.score)',
+  'a: g.average((c) => c.price)',
+  'lo: g.min((c) => c.at)',
+  'hi: g.max((c) => c.name)',
+  'sp: g.sum((c) => c.price)',
+  'mx: g.max((c) => c.score)',
+  'mean: g.sum((c) => c.score) / g.count()',
 ];
 
 /** groupBy(key).select(g => ({ k: g.key, ...aggregates })), then filters, an order by key, paging. */
@@ -238,8 +315,16 @@ const groupQueryArb: fc.Arbitrary<QuerySpec> = fc
     const exact = having !== undefined && ['n', 's', 'mx'].includes(first);
     const filter = exact ? [step('where', plain(`c.${first} > ${having}`))] : [];
     const keys = key.startsWith('({') ? ['c.k.r', 'c.k.f'] : ['c.k'];
-    const order = (desc: boolean) => orderingSteps([...(exact ? [`c.${first}`] : []), ...keys].map(plain), [], [desc, !desc, desc], rowAccess);
-    return finish([...where, groupBy, select, ...filter], descending === null ? null : order(descending), [], paging, terminal, order(false));
+    const order = (desc: boolean) =>
+      orderingSteps([...(exact ? [`c.${first}`] : []), ...keys].map(plain), [], [desc, !desc, desc], rowAccess);
+    return finish(
+      [...where, groupBy, select, ...filter],
+      descending === null ? null : order(descending),
+      [],
+      paging,
+      terminal,
+      order(false),
+    );
   });
 
 /** A random query over Item in one of four shapes: rows, projected rows, distinct values, groups. */

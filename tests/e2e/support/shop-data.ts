@@ -36,7 +36,9 @@ export function shopData(seed = 42, size = 1): ShopData {
       region: pick(rnd, REGIONS),
       name: pick(rnd, NAMES),
       email: rnd() < 0.25 ? null : `user${i % 40}@example.com`,
-      createdAt: new Date(Date.UTC(2022, Math.floor(rnd() * 24), 1 + Math.floor(rnd() * 27), Math.floor(rnd() * 24), 0, 0, Math.floor(rnd() * 1000))),
+      createdAt: new Date(
+        Date.UTC(2022, Math.floor(rnd() * 24), 1 + Math.floor(rnd() * 27), Math.floor(rnd() * 24), 0, 0, Math.floor(rnd() * 1000)),
+      ),
       vip: rnd() < 0.3,
       score: Math.floor(rnd() * 200) - 50,
       // From the index, not the PRNG, so the other columns stay as they were before rating existed.
@@ -47,7 +49,15 @@ export function shopData(seed = 42, size = 1): ShopData {
     Object.assign(new Order(), {
       id: i + 1,
       customerId: 1 + Math.floor(rnd() * customers.length),
-      orderDate: new Date(Date.UTC(Number(pick(rnd, YEARS)), Math.floor(rnd() * 12), 1 + Math.floor(rnd() * 28), Math.floor(rnd() * 24), Math.floor(rnd() * 60))),
+      orderDate: new Date(
+        Date.UTC(
+          Number(pick(rnd, YEARS)),
+          Math.floor(rnd() * 12),
+          1 + Math.floor(rnd() * 28),
+          Math.floor(rnd() * 24),
+          Math.floor(rnd() * 60),
+        ),
+      ),
       total: Math.round(rnd() * 100000) / 100,
       status: pick(rnd, STATUSES),
       note: rnd() < 0.5 ? null : pick(rnd, ['gift', 'rush', 'Gift', 'fragile']),

@@ -20,7 +20,12 @@ const k = (value: string | number | boolean | bigint | null | undefined): Expres
 const col = (property: string, depth = 0): Expression => ({ kind: 'member', object: rowParam(depth), property });
 const pm = (...path: string[]): Expression => ({ kind: 'paramsMember', path });
 const bin = (operator: BinaryOperator, left: Expression, right: Expression): Expression => ({ kind: 'binary', operator, left, right });
-const call = (method: MethodName, target: Expression | null, ...args: Expression[]): CallExpression => ({ kind: 'call', method, target, args });
+const call = (method: MethodName, target: Expression | null, ...args: Expression[]): CallExpression => ({
+  kind: 'call',
+  method,
+  target,
+  args,
+});
 const lambda = (body: Expression, depth = 0): LambdaExpression => ({
   kind: 'lambda',
   parameters: [rowParam(depth, depth === 0 ? 'c' : 'o')],
@@ -188,7 +193,13 @@ describe('evaluateExpression: arithmetic', () => {
 
 describe('evaluateExpression: object, array, template', () => {
   it('object builds a plain object in property order', () => {
-    const node: Expression = { kind: 'object', properties: [{ name: 'b', value: col('x') }, { name: 'a', value: k(1) }] };
+    const node: Expression = {
+      kind: 'object',
+      properties: [
+        { name: 'b', value: col('x') },
+        { name: 'a', value: k(1) },
+      ],
+    };
     const result = ev(node, { x: 'v' });
     expect(result).toEqual({ b: 'v', a: 1 });
     expect(Object.keys(result as object)).toEqual(['b', 'a']);

@@ -55,7 +55,12 @@ describe('InMemoryExecutor', () => {
 
   it('refuses an already-aborted signal before doing any work', async () => {
     let resolved = 0;
-    const executor = new InMemoryExecutor({ entityRows: () => { resolved++; return products; } });
+    const executor = new InMemoryExecutor({
+      entityRows: () => {
+        resolved++;
+        return products;
+      },
+    });
     const signal = AbortSignal.abort();
     await expect(executor.execute(entityQuery(), { kind: 'toArray' }, { signal })).rejects.toThrow();
     expect(resolved).toBe(0);
@@ -72,7 +77,10 @@ describe('chain shape of hand-built chains', () => {
   });
 
   it('groupBy not followed by select', () => {
-    const ops: QueryOperator[] = [{ kind: 'groupBy', key: bound((r: { a: number }) => r.a) }, { kind: 'take', count: 1 }];
+    const ops: QueryOperator[] = [
+      { kind: 'groupBy', key: bound((r: { a: number }) => r.a) },
+      { kind: 'take', count: 1 },
+    ];
     expect(() => applyOperators(rows, ops)).toThrow(/groupBy\(\.\.\.\) must be followed directly by select/);
   });
 
@@ -91,12 +99,11 @@ describe('runTerminal and groupRows (reused for client-side steps)', () => {
   });
 
   it('groupRows keys groups by value: Dates by instant, 1 and 1n alike, object keys in any order', () => {
-    const data = [
-      { k: { a: 1, d: new Date(0) } },
-      { k: { d: new Date(0), a: 1n } },
-      { k: { a: 2, d: new Date(0) } },
-    ];
-    const groups = groupRows(data, bound((r: { k: unknown }) => r.k));
+    const data = [{ k: { a: 1, d: new Date(0) } }, { k: { d: new Date(0), a: 1n } }, { k: { a: 2, d: new Date(0) } }];
+    const groups = groupRows(
+      data,
+      bound((r: { k: unknown }) => r.k),
+    );
     expect(groups.map((g) => g.rows.length)).toEqual([2, 1]);
     expect(groups[0].key).toBe(data[0].k);
   });
@@ -126,7 +133,9 @@ describe('properties', () => {
   it('descending puts nulls last; ascending first', () => {
     fc.assert(
       fc.property(fc.array(rowArb, { maxLength: 20 }), (rows) => {
-        const desc = applyOperators(rows, [{ kind: 'orderBy', key: bound((r: { v: number | null }) => r.v), descending: true, thenBy: false }]) as typeof rows;
+        const desc = applyOperators(rows, [
+          { kind: 'orderBy', key: bound((r: { v: number | null }) => r.v), descending: true, thenBy: false },
+        ]) as typeof rows;
         const firstNull = desc.findIndex((r) => r.v === null);
         if (firstNull >= 0) expect(desc.slice(firstNull).every((r) => r.v === null)).toBe(true);
       }),

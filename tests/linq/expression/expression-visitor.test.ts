@@ -32,13 +32,29 @@ const everyKind: LambdaExpression = {
     properties: [
       { name: 'a', value: { kind: 'binary', operator: '>', left: member(c, 'total'), right: { kind: 'paramsMember', path: ['min'] } } },
       { name: 'b', value: { kind: 'unary', operator: '!', operand: member(c, 'active') } },
-      { name: 'c', value: { kind: 'conditional', test: { kind: 'constant', value: true }, consequent: member(c, 'x'), alternate: member(c, 'y') } },
+      {
+        name: 'c',
+        value: { kind: 'conditional', test: { kind: 'constant', value: true }, consequent: member(c, 'x'), alternate: member(c, 'y') },
+      },
       {
         name: 'd',
-        value: { kind: 'call', method: 'includes', target: { kind: 'array', elements: [{ kind: 'constant', value: 'EU' }] }, args: [member(c, 'region')] },
+        value: {
+          kind: 'call',
+          method: 'includes',
+          target: { kind: 'array', elements: [{ kind: 'constant', value: 'EU' }] },
+          args: [member(c, 'region')],
+        },
       },
       { name: 'e', value: { kind: 'template', quasis: ['<', '>'], expressions: [member(c, 'name')] } },
-      { name: 'f', value: { kind: 'call', method: 'sum', target: c, args: [{ kind: 'lambda', parameters: [o], body: member(o, 'total'), source: 'o => o.total' }] } },
+      {
+        name: 'f',
+        value: {
+          kind: 'call',
+          method: 'sum',
+          target: c,
+          args: [{ kind: 'lambda', parameters: [o], body: member(o, 'total'), source: 'o => o.total' }],
+        },
+      },
     ],
   },
 };
@@ -55,7 +71,12 @@ describe('visitExpression with a table', () => {
     unary: (n, m) => bump(m, n.kind, [n.operand]),
     conditional: (n, m) => bump(m, n.kind, [n.test, n.consequent, n.alternate]),
     call: (n, m) => bump(m, n.kind, [...(n.target ? [n.target] : []), ...n.args]),
-    object: (n, m) => bump(m, n.kind, n.properties.map((p) => p.value)),
+    object: (n, m) =>
+      bump(
+        m,
+        n.kind,
+        n.properties.map((p) => p.value),
+      ),
     array: (n, m) => bump(m, n.kind, n.elements),
     template: (n, m) => bump(m, n.kind, n.expressions),
   };
@@ -68,8 +89,18 @@ describe('visitExpression with a table', () => {
   it('dispatches each node to the handler of its kind', () => {
     const counts = visitExpression(countKinds, everyKind, new Map());
     expect(Object.fromEntries(counts)).toEqual({
-      lambda: 2, object: 1, binary: 1, member: 7, parameter: 8, paramsMember: 1, unary: 1,
-      conditional: 1, constant: 2, call: 2, array: 1, template: 1,
+      lambda: 2,
+      object: 1,
+      binary: 1,
+      member: 7,
+      parameter: 8,
+      paramsMember: 1,
+      unary: 1,
+      conditional: 1,
+      constant: 2,
+      call: 2,
+      array: 1,
+      template: 1,
     });
   });
 
@@ -84,21 +115,43 @@ describe('visitExpression with a table', () => {
 describe('ExpressionVisitor class', () => {
   // Prints a tree back as JS-like text: one method per kind, all abstract in the base.
   class Printer extends ExpressionVisitor<string> {
-    protected visitLambda(n: LambdaExpression): string { return `(${n.parameters.map((p) => p.name).join(', ')}) => ${this.visit(n.body)}`; }
-    protected visitParameter(n: ParameterExpression): string { return n.name; }
-    protected visitConstant(n: ConstantExpression): string { return JSON.stringify(n.value); }
-    protected visitParamsMember(n: ParamsMemberExpression): string { return `p.${n.path.join('.')}`; }
-    protected visitMember(n: MemberExpression): string { return `${this.visit(n.object)}.${n.property}`; }
-    protected visitBinary(n: BinaryExpression): string { return `(${this.visit(n.left)} ${n.operator} ${this.visit(n.right)})`; }
-    protected visitUnary(n: UnaryExpression): string { return `${n.operator}${this.visit(n.operand)}`; }
-    protected visitConditional(n: ConditionalExpression): string { return `${this.visit(n.test)} ? ${this.visit(n.consequent)} : ${this.visit(n.alternate)}`; }
+    protected visitLambda(n: LambdaExpression): string {
+      return `(${n.parameters.map((p) => p.name).join(', ')}) => ${this.visit(n.body)}`;
+    }
+    protected visitParameter(n: ParameterExpression): string {
+      return n.name;
+    }
+    protected visitConstant(n: ConstantExpression): string {
+      return JSON.stringify(n.value);
+    }
+    protected visitParamsMember(n: ParamsMemberExpression): string {
+      return `p.${n.path.join('.')}`;
+    }
+    protected visitMember(n: MemberExpression): string {
+      return `${this.visit(n.object)}.${n.property}`;
+    }
+    protected visitBinary(n: BinaryExpression): string {
+      return `(${this.visit(n.left)} ${n.operator} ${this.visit(n.right)})`;
+    }
+    protected visitUnary(n: UnaryExpression): string {
+      return `${n.operator}${this.visit(n.operand)}`;
+    }
+    protected visitConditional(n: ConditionalExpression): string {
+      return `${this.visit(n.test)} ? ${this.visit(n.consequent)} : ${this.visit(n.alternate)}`;
+    }
     protected visitCall(n: CallExpression): string {
       const args = n.args.map((a) => this.visit(a)).join(', ');
       return n.target === null ? `${n.method}(${args})` : `${this.visit(n.target)}.${n.method}(${args})`;
     }
-    protected visitObject(n: ObjectExpression): string { return `{ ${n.properties.map((p) => `${p.name}: ${this.visit(p.value)}`).join(', ')} }`; }
-    protected visitArray(n: ArrayExpression): string { return `[${n.elements.map((e) => this.visit(e)).join(', ')}]`; }
-    protected visitTemplate(n: TemplateExpression): string { return `\`${n.quasis.join('${…}')}\``; }
+    protected visitObject(n: ObjectExpression): string {
+      return `{ ${n.properties.map((p) => `${p.name}: ${this.visit(p.value)}`).join(', ')} }`;
+    }
+    protected visitArray(n: ArrayExpression): string {
+      return `[${n.elements.map((e) => this.visit(e)).join(', ')}]`;
+    }
+    protected visitTemplate(n: TemplateExpression): string {
+      return `\`${n.quasis.join('${…}')}\``;
+    }
   }
 
   it('walks every kind through its visit method', () => {
@@ -110,25 +163,48 @@ describe('ExpressionVisitor class', () => {
   it('a subclass that misses a kind does not compile', () => {
     // @ts-expect-error -- visitTemplate (and the others) are abstract and not implemented
     class Incomplete extends ExpressionVisitor<number> {
-      protected visitConstant(): number { return 1; }
+      protected visitConstant(): number {
+        return 1;
+      }
     }
     expect(typeof Incomplete).toBe('function');
   });
 
   it('passes a context through', () => {
     class Collect extends ExpressionVisitor<void, string[]> {
-      protected visitLambda(n: LambdaExpression, acc: string[]): void { this.visit(n.body, acc); }
+      protected visitLambda(n: LambdaExpression, acc: string[]): void {
+        this.visit(n.body, acc);
+      }
       protected visitParameter(): void {}
       protected visitConstant(): void {}
-      protected visitParamsMember(n: ParamsMemberExpression, acc: string[]): void { acc.push(n.path.join('.')); }
-      protected visitMember(n: MemberExpression, acc: string[]): void { this.visit(n.object, acc); }
-      protected visitBinary(n: BinaryExpression, acc: string[]): void { this.visit(n.left, acc); this.visit(n.right, acc); }
-      protected visitUnary(n: UnaryExpression, acc: string[]): void { this.visit(n.operand, acc); }
-      protected visitConditional(n: ConditionalExpression, acc: string[]): void { [n.test, n.consequent, n.alternate].forEach((e) => this.visit(e, acc)); }
-      protected visitCall(n: CallExpression, acc: string[]): void { [...(n.target ? [n.target] : []), ...n.args].forEach((e) => this.visit(e, acc)); }
-      protected visitObject(n: ObjectExpression, acc: string[]): void { n.properties.forEach((p) => this.visit(p.value, acc)); }
-      protected visitArray(n: ArrayExpression, acc: string[]): void { n.elements.forEach((e) => this.visit(e, acc)); }
-      protected visitTemplate(n: TemplateExpression, acc: string[]): void { n.expressions.forEach((e) => this.visit(e, acc)); }
+      protected visitParamsMember(n: ParamsMemberExpression, acc: string[]): void {
+        acc.push(n.path.join('.'));
+      }
+      protected visitMember(n: MemberExpression, acc: string[]): void {
+        this.visit(n.object, acc);
+      }
+      protected visitBinary(n: BinaryExpression, acc: string[]): void {
+        this.visit(n.left, acc);
+        this.visit(n.right, acc);
+      }
+      protected visitUnary(n: UnaryExpression, acc: string[]): void {
+        this.visit(n.operand, acc);
+      }
+      protected visitConditional(n: ConditionalExpression, acc: string[]): void {
+        [n.test, n.consequent, n.alternate].forEach((e) => this.visit(e, acc));
+      }
+      protected visitCall(n: CallExpression, acc: string[]): void {
+        [...(n.target ? [n.target] : []), ...n.args].forEach((e) => this.visit(e, acc));
+      }
+      protected visitObject(n: ObjectExpression, acc: string[]): void {
+        n.properties.forEach((p) => this.visit(p.value, acc));
+      }
+      protected visitArray(n: ArrayExpression, acc: string[]): void {
+        n.elements.forEach((e) => this.visit(e, acc));
+      }
+      protected visitTemplate(n: TemplateExpression, acc: string[]): void {
+        n.expressions.forEach((e) => this.visit(e, acc));
+      }
     }
     const acc: string[] = [];
     new Collect().visit(everyKind, acc);
@@ -154,7 +230,12 @@ describe('ExpressionTransformer', () => {
     expect(result).not.toBe(everyKind);
     const before = everyKind.body as ObjectExpression;
     const after = result.body as ObjectExpression;
-    expect(after.properties[0].value).toEqual({ kind: 'binary', operator: '>', left: member(c, 'total'), right: { kind: 'constant', value: 7 } });
+    expect(after.properties[0].value).toEqual({
+      kind: 'binary',
+      operator: '>',
+      left: member(c, 'total'),
+      right: { kind: 'constant', value: 7 },
+    });
     // Untouched siblings are the same objects.
     for (let i = 1; i < before.properties.length; i++) expect(after.properties[i]).toBe(before.properties[i]);
     expect((after.properties[0].value as BinaryExpression).left).toBe((before.properties[0].value as BinaryExpression).left);
@@ -170,12 +251,16 @@ describe('ExpressionTransformer', () => {
     }
     const result = new RenameRow().transformLambda(everyKind);
     expect(result.parameters).toBe(everyKind.parameters);
-    expect(((result.body as ObjectExpression).properties[1].value as UnaryExpression).operand).toEqual(member({ ...c, name: 'row' }, 'active'));
+    expect(((result.body as ObjectExpression).properties[1].value as UnaryExpression).operand).toEqual(
+      member({ ...c, name: 'row' }, 'active'),
+    );
   });
 
   it('transformLambda refuses a rewrite that turns the lambda into something else', () => {
     class Flatten extends ExpressionTransformer {
-      protected override visitLambda(n: LambdaExpression): Expression { return n.body; }
+      protected override visitLambda(n: LambdaExpression): Expression {
+        return n.body;
+      }
     }
     expect(() => new Flatten().transformLambda(everyKind)).toThrow(DtdeTranslationError);
     expect(() => new Flatten().transformLambda(everyKind)).toThrow(/must return a lambda for a lambda/);

@@ -54,7 +54,8 @@ function expectSpansMatchSource(fixture: ParsedFixture): void {
   for (const node of collect(fixture.tree)) {
     if (!node.span) continue;
     const text = fixture.source.slice(node.span.start, node.span.end);
-    if (node.kind === 'member') expect(text.endsWith(`${node.property}`) || text.endsWith(`${node.property}']`) || text.endsWith(`${node.property}"]`)).toBe(true);
+    if (node.kind === 'member')
+      expect(text.endsWith(`${node.property}`) || text.endsWith(`${node.property}']`) || text.endsWith(`${node.property}"]`)).toBe(true);
     if (node.kind === 'paramsMember') expect(text.endsWith(String(node.path?.at(-1)))).toBe(true);
   }
 }

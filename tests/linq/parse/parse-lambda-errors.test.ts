@@ -180,9 +180,7 @@ describe('free identifiers', () => {
   });
 
   it('abbreviates multi-line or long bodies in the fix', () => {
-    expect(failure('c =>\n  c.active &&\n  c.region === region').message).toContain(
-      '.where((c, p) => … p.region …, { region })',
-    );
+    expect(failure('c =>\n  c.active &&\n  c.region === region').message).toContain('.where((c, p) => … p.region …, { region })');
     const long = `c => ${'c.a === 1 && '.repeat(10)}c.b === b`;
     expect(failure(long).message).toContain('.where((c, p) => … p.b …, { b })');
   });
@@ -205,9 +203,17 @@ describe('free identifiers', () => {
 
 describe('not a lambda', () => {
   it('rejects method shorthand and class methods', () => {
-    const obj = { pick(c: { x: number }) { return c.x; } };
+    const obj = {
+      pick(c: { x: number }) {
+        return c.x;
+      },
+    };
     expect(() => parseLambda(obj.pick)).toThrow(/Method shorthand .* not supported/);
-    class K { m(c: { x: number }) { return c.x; } }
+    class K {
+      m(c: { x: number }) {
+        return c.x;
+      }
+    }
     expect(() => parseLambda(new K().m)).toThrow(DtdeTranslationError);
     expect(() => parseLambda(K)).toThrow(/classes are not supported/);
   });

@@ -81,12 +81,9 @@ describe('parseLambda: members and params', () => {
 });
 
 describe('parseLambda: operators', () => {
-  it.each(['===', '!==', '==', '!=', '<', '<=', '>', '>=', '+', '-', '*', '/', '%', '&&', '||', '??'])(
-    'binary %s',
-    (op) => {
-      expect(body(`c => c.a ${op} c.b`)).toEqual(bin(op, c('a'), c('b')));
-    },
-  );
+  it.each(['===', '!==', '==', '!=', '<', '<=', '>', '>=', '+', '-', '*', '/', '%', '&&', '||', '??'])('binary %s', (op) => {
+    expect(body(`c => c.a ${op} c.b`)).toEqual(bin(op, c('a'), c('b')));
+  });
 
   it('keeps precedence from the source', () => {
     expect(body('c => c.a + c.b * 2 > 10 || !c.x')).toEqual(

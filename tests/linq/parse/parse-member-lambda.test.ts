@@ -23,7 +23,11 @@ describe('parseMemberLambda', () => {
   it('reads one property', () => {
     expect(parseMemberLambda((c: Customer) => c.id, 'Customer.key')).toEqual(['id']);
     expect(parseMemberLambda((c: Customer) => c['name'], 'Customer.property')).toEqual(['name']);
-    expect(parseMemberLambda(function (c: Customer) { return c.name; }, 'Customer.property')).toEqual(['name']);
+    expect(
+      parseMemberLambda(function (c: Customer) {
+        return c.name;
+      }, 'Customer.property'),
+    ).toEqual(['name']);
   });
 
   it('reads a composite key in order', () => {

@@ -33,17 +33,30 @@ describe('typed Queryable', () => {
 
   it('thenBy exists only after an ordering', () => {
     expectTypeOf(q.orderBy((c) => c.region)).toEqualTypeOf<OrderedQueryable<Customer>>();
-    q.orderBy((c) => c.region).thenBy((c) => c.id).thenByDescending((c) => c.createdAt);
+    q.orderBy((c) => c.region)
+      .thenBy((c) => c.id)
+      .thenByDescending((c) => c.createdAt);
     // @ts-expect-error -- thenBy is not on a plain Queryable
     expect(() => q.thenBy((c: Customer) => c.id)).toThrow(TypeError);
-    // @ts-expect-error -- where after orderBy gives a plain Queryable again
-    expect(() => q.orderBy((c) => c.id).where((c) => c.id > 0).thenBy((c: Customer) => c.id)).toThrow(TypeError);
+    expect(() =>
+      q
+        .orderBy((c) => c.id)
+        .where((c) => c.id > 0)
+        // @ts-expect-error -- where after orderBy gives a plain Queryable again
+        .thenBy((c: Customer) => c.id),
+    ).toThrow(TypeError);
   });
 
   it('groupBy gives a GroupedQueryable whose only operator is select over Grouping', () => {
     const grouped = q.groupBy((c) => ({ region: c.region, year: c.createdAt.getFullYear() }));
     expectTypeOf(grouped).toEqualTypeOf<GroupedQueryable<{ region: string; year: number }, Customer>>();
-    const projected = grouped.select((g) => ({ region: g.key.region, n: g.count(), s: g.sum((c) => c.score), b: g.sum((c) => c.big), m: g.max((c) => c.createdAt) }));
+    const projected = grouped.select((g) => ({
+      region: g.key.region,
+      n: g.count(),
+      s: g.sum((c) => c.score),
+      b: g.sum((c) => c.big),
+      m: g.max((c) => c.createdAt),
+    }));
     expectTypeOf(projected).toEqualTypeOf<Queryable<{ region: string; n: number; s: number; b: bigint; m: Date }>>();
     expectTypeOf<Grouping<string, Customer>['key']>().toEqualTypeOf<string>();
     // @ts-expect-error -- no where directly after groupBy

@@ -41,7 +41,13 @@ const ids = (rows: readonly { id: number }[]) => rows.map((r) => r.id);
 
 describe('where', () => {
   it('filters with a predicate', async () => {
-    expect(ids(await asQueryable(customers).where((c) => c.region === 'EU').toArray())).toEqual([1, 4]);
+    expect(
+      ids(
+        await asQueryable(customers)
+          .where((c) => c.region === 'EU')
+          .toArray(),
+      ),
+    ).toEqual([1, 4]);
   });
 
   it('reads outside values through params', async () => {
@@ -52,7 +58,13 @@ describe('where', () => {
   it('array includes is IN, with a params array', async () => {
     const q = asQueryable(customers).where((c, p) => p.regions.includes(c.region!), { regions: ['US', 'APAC'] });
     expect(ids(await q.toArray())).toEqual([2, 5]);
-    expect(ids(await asQueryable(customers).where((c) => ['EU', 'US'].includes(c.region!)).toArray())).toEqual([1, 2, 4]);
+    expect(
+      ids(
+        await asQueryable(customers)
+          .where((c) => ['EU', 'US'].includes(c.region!))
+          .toArray(),
+      ),
+    ).toEqual([1, 2, 4]);
   });
 
   it('null semantics: === null matches null, !== matches null, < with null never matches', async () => {
@@ -66,7 +78,13 @@ describe('where', () => {
 
   it('a missing property counts as null', async () => {
     const rows = [{ id: 1, tag: 'a' }, { id: 2 }] as { id: number; tag?: string | null }[];
-    expect(ids(await asQueryable(rows).where((r) => r.tag === null).toArray())).toEqual([2]);
+    expect(
+      ids(
+        await asQueryable(rows)
+          .where((r) => r.tag === null)
+          .toArray(),
+      ),
+    ).toEqual([2]);
   });
 
   it('Date equality is by instant, relational by time', async () => {
@@ -98,7 +116,11 @@ describe('select', () => {
 
   it('Math.round in a projection rounds halves away from zero', async () => {
     const rows = [{ x: 2.5 }, { x: -2.5 }, { x: -0.4 }];
-    expect(await asQueryable(rows).select((r) => Math.round(r.x)).toArray()).toEqual([3, -3, 0]);
+    expect(
+      await asQueryable(rows)
+        .select((r) => Math.round(r.x))
+        .toArray(),
+    ).toEqual([3, -3, 0]);
   });
 });
 
@@ -112,23 +134,61 @@ describe('orderBy / thenBy', () => {
 
   it('is stable, and thenBy / thenByDescending break ties', async () => {
     const q = asQueryable(customers);
-    expect(ids(await q.orderByDescending((c) => c.score).thenBy((c) => c.name).toArray())).toEqual([1, 5, 4, 3, 2]);
-    expect(ids(await q.orderByDescending((c) => c.score).thenByDescending((c) => c.name).toArray())).toEqual([5, 1, 4, 3, 2]);
-    expect(ids(await q.orderBy((c) => c.createdAt).thenByDescending((c) => c.id).toArray())).toEqual([3, 2, 4, 1, 5]);
+    expect(
+      ids(
+        await q
+          .orderByDescending((c) => c.score)
+          .thenBy((c) => c.name)
+          .toArray(),
+      ),
+    ).toEqual([1, 5, 4, 3, 2]);
+    expect(
+      ids(
+        await q
+          .orderByDescending((c) => c.score)
+          .thenByDescending((c) => c.name)
+          .toArray(),
+      ),
+    ).toEqual([5, 1, 4, 3, 2]);
+    expect(
+      ids(
+        await q
+          .orderBy((c) => c.createdAt)
+          .thenByDescending((c) => c.id)
+          .toArray(),
+      ),
+    ).toEqual([3, 2, 4, 1, 5]);
   });
 
   it('orders dates by instant and bigints exactly', async () => {
-    expect(ids(await asQueryable(orders).orderBy((o) => o.orderDate).toArray())).toEqual([10, 11, 13, 14, 12]);
-    expect(ids(await asQueryable(orders).orderByDescending((o) => o.big).thenBy((o) => o.id).toArray())).toEqual([10, 12, 14, 13, 11]);
+    expect(
+      ids(
+        await asQueryable(orders)
+          .orderBy((o) => o.orderDate)
+          .toArray(),
+      ),
+    ).toEqual([10, 11, 13, 14, 12]);
+    expect(
+      ids(
+        await asQueryable(orders)
+          .orderByDescending((o) => o.big)
+          .thenBy((o) => o.id)
+          .toArray(),
+      ),
+    ).toEqual([10, 12, 14, 13, 11]);
   });
 
   it('a key with params', async () => {
-    const q = asQueryable(customers).orderBy((c, p) => (c.region === p.first ? 0 : 1), { first: 'US' }).thenBy((c) => c.id);
+    const q = asQueryable(customers)
+      .orderBy((c, p) => (c.region === p.first ? 0 : 1), { first: 'US' })
+      .thenBy((c) => c.id);
     expect(ids(await q.toArray())).toEqual([2, 1, 3, 4, 5]);
   });
 
   it('a second orderBy starts a new ordering', async () => {
-    const q = asQueryable(customers).orderBy((c) => c.name).orderByDescending((c) => c.region);
+    const q = asQueryable(customers)
+      .orderBy((c) => c.name)
+      .orderByDescending((c) => c.region);
     expect(ids(await q.toArray())).toEqual([2, 1, 4, 5, 3]);
   });
 });
@@ -150,9 +210,24 @@ describe('skip / take / distinct', () => {
 
   it('distinct compares projections deeply, Dates by instant', async () => {
     const q = asQueryable(customers);
-    expect(await q.select((c) => c.region).distinct().toArray()).toEqual(['EU', 'US', null, 'APAC']);
-    expect(await q.select((c) => ({ region: c.region, at: c.createdAt })).distinct().count()).toBe(4);
-    expect(await q.select((c) => c.createdAt).distinct().toArray()).toEqual([d('2024-03-01'), d('2024-01-15'), d('2023-12-31'), d('2025-06-30')]);
+    expect(
+      await q
+        .select((c) => c.region)
+        .distinct()
+        .toArray(),
+    ).toEqual(['EU', 'US', null, 'APAC']);
+    expect(
+      await q
+        .select((c) => ({ region: c.region, at: c.createdAt }))
+        .distinct()
+        .count(),
+    ).toBe(4);
+    expect(
+      await q
+        .select((c) => c.createdAt)
+        .distinct()
+        .toArray(),
+    ).toEqual([d('2024-03-01'), d('2024-01-15'), d('2023-12-31'), d('2025-06-30')]);
   });
 });
 
@@ -160,7 +235,14 @@ describe('groupBy + select', () => {
   it('groups by a scalar in order of first appearance, with aggregates', async () => {
     const rows = await asQueryable(orders)
       .groupBy((o) => o.customerId)
-      .select((g) => ({ id: g.key, n: g.count(), total: g.sum((o) => o.total), avg: g.average((o) => o.total), first: g.min((o) => o.orderDate), top: g.max((o) => o.total) }))
+      .select((g) => ({
+        id: g.key,
+        n: g.count(),
+        total: g.sum((o) => o.total),
+        avg: g.average((o) => o.total),
+        first: g.min((o) => o.orderDate),
+        top: g.max((o) => o.total),
+      }))
       .toArray();
     expect(rows).toEqual([
       { id: 1, n: 3, total: 135, avg: 45, first: d('2024-01-05'), top: 100 },
@@ -195,7 +277,10 @@ describe('groupBy + select', () => {
       { region: null, avg: 10 },
       { region: 'APAC', avg: 30 },
     ]);
-    const big = await asQueryable(orders).groupBy((o) => o.customerId).select((g) => g.sum((o) => o.big)).first();
+    const big = await asQueryable(orders)
+      .groupBy((o) => o.customerId)
+      .select((g) => g.sum((o) => o.big))
+      .first();
     expect(big).toBe(2n ** 61n + 5n);
   });
 
@@ -205,7 +290,10 @@ describe('groupBy + select', () => {
       .select((g, p) => ({ id: g.key, taxed: g.sum((o) => o.total * p.rate) }), { rate: 2 })
       .where((r) => r.taxed > 100)
       .toArray();
-    expect(rows).toEqual([{ id: 1, taxed: 270 }, { id: 3, taxed: 150 }]);
+    expect(rows).toEqual([
+      { id: 1, taxed: 270 },
+      { id: 3, taxed: 150 },
+    ]);
   });
 
   it('another operator right after groupBy is a clear error (for untyped callers)', () => {
@@ -283,7 +371,11 @@ describe('terminals', () => {
 describe('streaming and immutability', () => {
   it('for await yields the rows of the chain', async () => {
     const seen: string[] = [];
-    for await (const name of asQueryable(customers).orderBy((c) => c.name).select((c) => c.name).take(3)) seen.push(name);
+    for await (const name of asQueryable(customers)
+      .orderBy((c) => c.name)
+      .select((c) => c.name)
+      .take(3))
+      seen.push(name);
     expect(seen).toEqual(['Ada', 'Bob', 'Cyd']);
   });
 
@@ -310,7 +402,13 @@ describe('streaming and immutability', () => {
   });
 
   it('toQueryExpression exposes the parsed chain', () => {
-    const expr = asQueryable(customers).where((c, p) => c.id > p.min, { min: 1 }).orderBy((c) => c.name).thenByDescending((c) => c.id).skip(1).take(2).toQueryExpression();
+    const expr = asQueryable(customers)
+      .where((c, p) => c.id > p.min, { min: 1 })
+      .orderBy((c) => c.name)
+      .thenByDescending((c) => c.id)
+      .skip(1)
+      .take(2)
+      .toQueryExpression();
     expect(expr.source.kind).toBe('array');
     expect(expr.operators.map((o) => o.kind)).toEqual(['where', 'orderBy', 'orderBy', 'skip', 'take']);
     const [where, order, then] = expr.operators;

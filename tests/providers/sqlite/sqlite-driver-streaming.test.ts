@@ -160,10 +160,7 @@ describe('SqliteDriver streaming', () => {
       { name: '@p0', value: 'n7', sqlType: 'TEXT' },
       { name: '@p1', value: 8n, sqlType: 'INTEGER' },
     ];
-    expect(await collect(driver.query(null, 'SELECT id FROM t WHERE name = @p0 OR id = @p1', named))).toEqual([
-      { id: 7 },
-      { id: 8 },
-    ]);
+    expect(await collect(driver.query(null, 'SELECT id FROM t WHERE name = @p0 OR id = @p1', named))).toEqual([{ id: 7 }, { id: 8 }]);
   });
 
   it('reuses cached prepared statements and evicts the least recently used', async () => {

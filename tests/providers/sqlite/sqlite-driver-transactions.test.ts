@@ -27,7 +27,10 @@ describe('SqliteDriver transactions', () => {
       return moved.rowsAffected;
     });
     expect(result).toBe(1);
-    expect(await balances()).toEqual([{ id: 1, balance: 70 }, { id: 2, balance: 30 }]);
+    expect(await balances()).toEqual([
+      { id: 1, balance: 70 },
+      { id: 2, balance: 30 },
+    ]);
   });
 
   it('rolls back and rethrows when the callback throws', async () => {
@@ -38,7 +41,10 @@ describe('SqliteDriver transactions', () => {
         throw failure;
       }),
     ).rejects.toBe(failure);
-    expect(await balances()).toEqual([{ id: 1, balance: 100 }, { id: 2, balance: 0 }]);
+    expect(await balances()).toEqual([
+      { id: 1, balance: 100 },
+      { id: 2, balance: 0 },
+    ]);
   });
 
   it('rolls back on a constraint error, reported with reason constraint', async () => {
@@ -50,17 +56,26 @@ describe('SqliteDriver transactions', () => {
       .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(DtdeDatabaseError);
     expect(error).toMatchObject({ reason: 'constraint', driverCode: 'SQLITE_CONSTRAINT_CHECK' });
-    expect(await balances()).toEqual([{ id: 1, balance: 100 }, { id: 2, balance: 0 }]);
+    expect(await balances()).toEqual([
+      { id: 1, balance: 100 },
+      { id: 2, balance: 0 },
+    ]);
   });
 
   it('sees its own writes inside; readers outside see them only after commit', async () => {
     const tx = await driver.beginTransaction(EU);
     await tx.execute('UPDATE account SET balance = 1 WHERE id = 1');
     expect(await collect(tx.query('SELECT balance FROM account WHERE id = ?', [1]))).toEqual([{ balance: 1 }]);
-    expect(await balances()).toEqual([{ id: 1, balance: 100 }, { id: 2, balance: 0 }]);
+    expect(await balances()).toEqual([
+      { id: 1, balance: 100 },
+      { id: 2, balance: 0 },
+    ]);
     await tx.commit();
     expect(tx.state).toBe('committed');
-    expect(await balances()).toEqual([{ id: 1, balance: 1 }, { id: 2, balance: 0 }]);
+    expect(await balances()).toEqual([
+      { id: 1, balance: 1 },
+      { id: 2, balance: 0 },
+    ]);
   });
 
   it('serialises concurrent transactions on the same file', async () => {
@@ -74,7 +89,10 @@ describe('SqliteDriver transactions', () => {
         log.push(`${name}:end`);
       });
     await Promise.all(['a', 'b', 'c', 'd', 'e'].map(increment));
-    expect(await balances()).toEqual([{ id: 1, balance: 100 }, { id: 2, balance: 5 }]);
+    expect(await balances()).toEqual([
+      { id: 1, balance: 100 },
+      { id: 2, balance: 5 },
+    ]);
     for (let i = 0; i < log.length; i += 2) expect(log[i + 1]).toBe(log[i]?.replace('begin', 'end'));
   });
 
@@ -85,7 +103,10 @@ describe('SqliteDriver transactions', () => {
     await tick();
     await tx.rollback();
     expect(await outside).toEqual({ rowsAffected: 1 });
-    expect(await balances()).toEqual([{ id: 1, balance: 101 }, { id: 2, balance: 0 }]);
+    expect(await balances()).toEqual([
+      { id: 1, balance: 101 },
+      { id: 2, balance: 0 },
+    ]);
   });
 
   it('does not serialise transactions on different files', async () => {
@@ -136,7 +157,10 @@ describe('SqliteDriver transactions', () => {
         { signal: controller.signal },
       ),
     ).rejects.toThrow('user cancelled');
-    expect(await balances()).toEqual([{ id: 1, balance: 100 }, { id: 2, balance: 0 }]);
+    expect(await balances()).toEqual([
+      { id: 1, balance: 100 },
+      { id: 2, balance: 0 },
+    ]);
 
     const holder = await driver.beginTransaction(EU);
     const waiting = new AbortController();
