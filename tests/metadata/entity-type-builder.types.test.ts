@@ -35,7 +35,7 @@ describe('ModelBuilder typing', () => {
       })
       .entity(Price, (e) => {
         e.toTable('Prices');
-        e.key((p) => p.id);
+        e.key((p) => [p.id, p.validFrom]);
         e.property((p) => p.id).uuid();
         e.property((p) => p.validFrom).dateTime();
         e.property((p) => p.validTo)
