@@ -14,7 +14,7 @@ import type { EntityModel, Model, ShardLayout, ShardTarget } from '../metadata/m
 import { shardTargets } from '../metadata/shard-targets.js';
 import { isRowsMergePlan, type MergeOrderKey, type MergeRow, type RowsMergePlan } from '../planner/merge-plan.js';
 import { planQuery } from '../planner/plan-query.js';
-import type { ShardCommandPlan, ShardQueryPlan } from '../planner/shard-query-plan.js';
+import type { ShardQueryPlan } from '../planner/shard-query-plan.js';
 import type { SqlType } from '../sql/sql-ast.js';
 import type { DatabaseDriver } from '../providers/database-driver.js';
 import { findDialect } from '../providers/dialect-registry.js';
@@ -194,7 +194,7 @@ export class ShardedQueryExecutor implements QueryExecutor {
   private mergeOptions(plan: ShardQueryPlan, options: ExecuteOptions) {
     return {
       comparers: orderComparers(plan, this.#options.dialect),
-      maxParallel: this.#options.maxParallelShards,
+      maxParallel: this.parallelismFor(plan),
       signal: options.signal,
       timeoutMs: this.#options.queryTimeoutMs,
       entity: plan.entity.name,
@@ -204,6 +204,31 @@ export class ShardedQueryExecutor implements QueryExecutor {
 
   // shardTargets caches per entity and layout; the layout changes when date shards are created
   // on demand or dropped, so it is read on every plan.
+  /**
+   * How many shard commands may run at once. An ordered merge needs the first row of every shard
+   * before it can yield one, so with more shards than `maxParallelShards` the runner would read
+   * the shards waiting for a slot into memory whole. Instead every stream is opened at once (each
+   * reads ahead at most 64 rows, so memory is bounded by shards × 64 rows whatever the row count)
+   * when each database's pool can hold its streams, which `maxParallelShards` then does not limit
+   * (the streams wait on the consumer, so they load the databases no faster than it reads). Only
+   * when a pool is smaller than a database's shards does the runner take turns and buffer.
+   */
+  private parallelismFor(plan: ShardQueryPlan): number {
+    const { maxParallelShards, driver } = this.#options;
+    const merge = plan.merge.kind === 'element' ? plan.merge.source : plan.merge;
+    if (merge.kind !== 'ordered' || plan.commands.length <= maxParallelShards) return maxParallelShards;
+    const perDatabase = new Map<string, { connection: ShardTarget['connection']; streams: number }>();
+    for (const c of plan.commands) {
+      const key = JSON.stringify(c.target.connection);
+      const entry = perDatabase.get(key);
+      if (entry === undefined) perDatabase.set(key, { connection: c.target.connection, streams: 1 });
+      else entry.streams++;
+    }
+    // A pool too small for every stream: the runner's turn-taking, which buffers waiting shards
+    // (each bounded by its SQL limit when the query is paged). Raising the pool lifts it.
+    return [...perDatabase.values()].some((d) => d.streams > driver.poolSize(d.connection)) ? maxParallelShards : plan.commands.length;
+  }
+
   private targetsOf(entity: EntityModel): readonly ShardTarget[] {
     return shardTargets(entity, this.#options.layout, { maxIdentifierLength: this.#options.maxIdentifierLength });
   }
