@@ -59,7 +59,8 @@ export interface PostgresDriverStats {
 export class PostgresDriver implements DatabaseDriver {
   readonly name = 'postgres';
   readonly options: ResolvedPostgresOptions;
-  private readonly databases = new Map<string, PostgresDatabase>();
+  // Private (#): its keys hold the login, which logging the driver must not show.
+  readonly #databases = new Map<string, PostgresDatabase>();
   private closed = false;
 
   constructor(options: PostgresOptions | string) {
@@ -187,8 +188,8 @@ export class PostgresDriver implements DatabaseDriver {
     options.signal?.throwIfAborted();
     const endpoint = this.endpointOf(connection);
     const id = postgresDatabaseId(endpoint);
-    const open = [...this.databases].filter(([, database]) => database.id === id);
-    for (const [key] of open) this.databases.delete(key);
+    const open = [...this.#databases].filter(([, database]) => database.id === id);
+    for (const [key] of open) this.#databases.delete(key);
     await Promise.all(open.map(([, database]) => database.close('the database was deleted')));
     await this.maintenance(endpoint, options.signal, (client) =>
       client.query(`DROP DATABASE IF EXISTS ${postgresDialect.quoteIdentifier(endpoint.database)} WITH (FORCE)`),
@@ -198,8 +199,8 @@ export class PostgresDriver implements DatabaseDriver {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    const databases = [...this.databases.values()];
-    this.databases.clear();
+    const databases = [...this.#databases.values()];
+    this.#databases.clear();
     await Promise.all(databases.map((database) => database.close('the driver was closed')));
   }
 
@@ -210,7 +211,7 @@ export class PostgresDriver implements DatabaseDriver {
   /** @internal Counters for tests and diagnostics. */
   stats(): PostgresDriverStats {
     const databases = new Map<string, PostgresPoolStats & { readonly openStreams: number; readonly openTransactions: number }>();
-    for (const database of this.databases.values()) {
+    for (const database of this.#databases.values()) {
       const known = databases.get(database.id);
       const own = { ...database.stats(), openStreams: database.streams.size, openTransactions: database.transactions.size };
       databases.set(
@@ -243,10 +244,10 @@ export class PostgresDriver implements DatabaseDriver {
     this.assertOpen();
     const endpoint = this.endpointOf(connection);
     const key = JSON.stringify([postgresDatabaseId(endpoint), endpoint.user ?? null, endpoint.password ?? null, endpoint.ssl]);
-    let database = this.databases.get(key);
+    let database = this.#databases.get(key);
     if (database === undefined) {
       database = new PostgresDatabase(endpoint, this.options);
-      this.databases.set(key, database);
+      this.#databases.set(key, database);
     }
     return database;
   }

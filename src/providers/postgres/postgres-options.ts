@@ -217,15 +217,24 @@ function resolveEndpoint(input: EndpointInput, base: PostgresEndpoint | null, wh
   }
   const ssl = input.ssl ?? (fromUrl as Partial<PostgresEndpoint>).ssl;
   const ownHost = input.host !== undefined || (fromUrl as Partial<PostgresEndpoint>).host !== undefined;
-  return Object.freeze({
+  const endpoint = {
     host: pick('host', input.host) ?? 'localhost',
     // Another host means another server: its port is its own (5432 unless given), not the context's.
     port: ownHost ? (input.port ?? (fromUrl as Partial<PostgresEndpoint>).port ?? 5432) : (pick('port', input.port) ?? 5432),
     database,
     user: pick('user', input.user) ?? process.env.PGUSER ?? undefined,
-    password: pick('password', input.password) ?? process.env.PGPASSWORD ?? undefined,
-    ssl: ssl === undefined ? (base?.ssl ?? false) : ssl === true ? {} : ssl === false ? false : { ...ssl },
-  });
+  };
+  const tls = ssl === undefined ? (base?.ssl ?? false) : ssl === true ? {} : ssl === false ? false : hideSecret({ ...ssl }, 'key');
+  // Secrets are not enumerable, so logging or serialising the provider (console.log(ctx)) shows none.
+  return Object.freeze(
+    hideSecret({ ...endpoint, password: pick('password', input.password) ?? process.env.PGPASSWORD ?? undefined, ssl: tls }, 'password'),
+  );
+}
+
+/** `value` with its property `key` made non-enumerable (still readable), when it has one. */
+function hideSecret<T extends object>(value: T, key: string): T {
+  if (key in value) Object.defineProperty(value, key, { enumerable: false });
+  return value;
 }
 
 const NO_HOST = 'dtde-no-host.invalid';

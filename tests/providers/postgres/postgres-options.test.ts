@@ -1,3 +1,4 @@
+import { inspect } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { DtdeConfigurationError } from '../../../src/errors/dtde-configuration-error.js';
 import {
@@ -14,18 +15,21 @@ import { postgres } from '../../../src/providers/postgres/postgres-provider.js';
 
 const SECRET = 'pa$$w0rd-do-not-print';
 
+/** An endpoint with its hidden (non-enumerable) password made visible, to compare whole. */
+const open = <T extends { password?: string }>(e: T) => ({ ...e, password: e.password });
+
 describe('postgres() options', () => {
   it('reads a URL: host, port, database, login, sslmode, a Unix socket folder', () => {
-    expect(parsePostgresOptions(`postgres://app:${encodeURIComponent(SECRET)}@db1.example:6543/shop?sslmode=verify-full`).endpoint).toEqual(
-      {
-        host: 'db1.example',
-        port: 6543,
-        database: 'shop',
-        user: 'app',
-        password: SECRET,
-        ssl: {},
-      },
-    );
+    expect(
+      open(parsePostgresOptions(`postgres://app:${encodeURIComponent(SECRET)}@db1.example:6543/shop?sslmode=verify-full`).endpoint),
+    ).toEqual({
+      host: 'db1.example',
+      port: 6543,
+      database: 'shop',
+      user: 'app',
+      password: SECRET,
+      ssl: {},
+    });
     expect(parsePostgresOptions('postgresql://app@/shop?host=/var/run/postgresql').endpoint).toMatchObject({
       host: '/var/run/postgresql',
       port: 5432,
@@ -93,6 +97,14 @@ describe('postgres() options', () => {
     expect(Object.keys(postgresOptionsSchema.shape).sort()).toEqual([...documented].sort());
   });
 
+  it('keeps the password (and a TLS key) out of what logging or JSON shows of the options', () => {
+    const options = parsePostgresOptions({ url: `postgres://app:${SECRET}@h/shop`, ssl: { key: SECRET, cert: 'c' } });
+    expect(options.endpoint.password).toBe(SECRET);
+    expect(JSON.stringify(options)).not.toContain(SECRET);
+    expect(inspect(options, { depth: 10 })).not.toContain(SECRET);
+    expect(inspect(postgres(`postgres://app:${SECRET}@h/shop`), { depth: 10 })).not.toContain(SECRET);
+  });
+
   it('redacts the login of a URL for messages', () => {
     expect(redactUrl(`postgres://app:${SECRET}@h/shop?password=${SECRET}&sslmode=require`)).toBe(
       'postgres://***@h/shop?password=***&sslmode=require',
@@ -105,15 +117,20 @@ describe('shard connections', () => {
 
   it('inherit what they leave out from the context; another host has its own default port', () => {
     expect(resolvePostgresConnection(null, base)).toBe(base);
-    expect(resolvePostgresConnection({ database: 'shop_2024' }, base)).toEqual({ ...base, database: 'shop_2024' });
-    expect(resolvePostgresConnection({ host: 'db2', database: 'eu' }, base)).toEqual({ ...base, host: 'db2', port: 5432, database: 'eu' });
-    expect(resolvePostgresConnection({ url: 'postgres://db3:7000/us' }, base)).toEqual({
-      ...base,
+    expect(open(resolvePostgresConnection({ database: 'shop_2024' }, base))).toEqual({ ...open(base), database: 'shop_2024' });
+    expect(open(resolvePostgresConnection({ host: 'db2', database: 'eu' }, base))).toEqual({
+      ...open(base),
+      host: 'db2',
+      port: 5432,
+      database: 'eu',
+    });
+    expect(open(resolvePostgresConnection({ url: 'postgres://db3:7000/us' }, base))).toEqual({
+      ...open(base),
       host: 'db3',
       port: 7000,
       database: 'us',
     });
-    expect(resolvePostgresConnection({ url: 'postgres://other:pw@db3/us', ssl: true }, base)).toEqual({
+    expect(open(resolvePostgresConnection({ url: 'postgres://other:pw@db3/us', ssl: true }, base))).toEqual({
       host: 'db3',
       port: 5432,
       database: 'us',
