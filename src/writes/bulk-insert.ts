@@ -50,9 +50,9 @@ export async function bulkInsert(
   let firstIndex = 0;
   const flush = async (batch: object[]): Promise<void> => {
     const changes: PendingChange[] = batch.map((object) => ({ kind: 'add', entity, object }));
-    validateChanges(changes, `bulkInsert(${entity.name}), rows ${firstIndex}-${firstIndex + batch.length - 1}`);
+    validateChanges(changes, `bulkInsert(${entity.name})`, { firstIndex, noun: 'row' });
     await runtime.ensureShards?.(entity, batch);
-    const plan = planChanges(changes, runtime);
+    const plan = planChanges(changes, runtime, { operation: `bulkInsert(${entity.name})`, firstIndex, noun: 'row' });
     await session.run(plan.statements, options.signal);
     session.onCommit(() => runAll(plan.afterCommit));
     for (const s of plan.statements) perShard[s.target.shard.qualifiedId] += s.insertedRows ?? 0;

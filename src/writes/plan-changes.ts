@@ -16,6 +16,10 @@ export interface PlanOptions {
   readonly versioning?: boolean;
   /** The save's instant (default: the runtime's clock, read once). */
   readonly at?: Date;
+  /** Names the operation and the position of the first change in routing errors (`bulkInsert(Order)`, 10000). */
+  readonly operation?: string;
+  readonly firstIndex?: number;
+  readonly noun?: 'change' | 'row';
 }
 
 /** Rows per INSERT statement at most: fuller statements stop paying off in parse and bind time. */
@@ -134,14 +138,26 @@ export function planChanges(changes: readonly PendingChange[], runtime: WriteRun
     });
   };
 
-  for (const change of changes) {
+  for (const [index, change] of changes.entries()) {
+    try {
+      planChange(change);
+    } catch (error) {
+      if (!(error instanceof DtdeRoutingError)) throw error;
+      // Say which row, as validation does.
+      const where = `${options.operation ?? 'saveChanges'}: ${options.noun ?? 'change'} ${(options.firstIndex ?? 0) + index} (${change.kind} ${change.entity.name})`;
+      const { entity, keyValue, availableShards } = error;
+      throw new DtdeRoutingError(`${where}: ${error.message}`, { entity, keyValue, availableShards, cause: error });
+    }
+  }
+
+  function planChange(change: PendingChange): void {
     const { entity } = change;
     const object = change.object as Record<string, unknown>;
     const token = entity.properties.find((p) => p.concurrencyToken);
     const temporal = now !== null ? entity.temporal : null;
     if (temporal !== null && now !== null && change.kind !== 'add') {
       planNewVersion(change, temporal, now, token);
-      continue;
+      return;
     }
     switch (change.kind) {
       case 'add': {

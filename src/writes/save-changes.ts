@@ -38,7 +38,7 @@ export async function saveChanges(
   const checked = at === undefined ? changes : changes.map((c) => asWritten(c, at));
   await ensureShards(runtime, checked);
   validateChanges(checked, options.operation ?? 'saveChanges');
-  const plan = planChanges(changes, runtime, { versioning: options.versioning, at });
+  const plan = planChanges(changes, runtime, { versioning: options.versioning, at, operation: options.operation });
   if (plan.statements.length === 0) return { rowCount: 0, decided: true };
   if (options.session) {
     await options.session.run(plan.statements, options.signal);

@@ -7,7 +7,11 @@ import type { PendingChange } from './pending-change.js';
  * fit every column (present unless nullable, right type, strings within their length); removes
  * need their key. Throws one `DtdeValidationError` listing every bad field of every entity.
  */
-export function validateChanges(changes: readonly PendingChange[], operation: string): void {
+export function validateChanges(
+  changes: readonly PendingChange[],
+  operation: string,
+  position: { readonly firstIndex?: number; readonly noun?: 'change' | 'row' } = {},
+): void {
   const problems: { index: number; change: PendingChange; property: string; message: string }[] = [];
   changes.forEach((change, index) => {
     const object = change.object as Record<string, unknown>;
@@ -37,11 +41,12 @@ export function validateChanges(changes: readonly PendingChange[], operation: st
     for (const p of entityRowSchema(change.entity).problems(change.object)) problems.push({ index, change, ...p });
   });
   if (problems.length === 0) return;
-  const lines = problems.map((p) => `  - change ${p.index} (${p.change.kind} ${p.change.entity.name}): ${p.message}`);
+  const { firstIndex = 0, noun = 'change' } = position;
+  const lines = problems.map((p) => `  - ${noun} ${firstIndex + p.index} (${p.change.kind} ${p.change.entity.name}): ${p.message}`);
   const first = problems[0];
   throw new DtdeValidationError(
     `${operation}: ${problems.length} ${problems.length === 1 ? 'problem' : 'problems'} found before anything was sent; nothing was written. ` +
       `Fix these and save again:\n${lines.join('\n')}`,
-    { entity: first.change.entity.name, property: first.property || undefined, rowIndex: first.index },
+    { entity: first.change.entity.name, property: first.property || undefined, rowIndex: firstIndex + first.index },
   );
 }
