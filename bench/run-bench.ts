@@ -15,6 +15,7 @@ import { bulkInsertScenario } from './scenarios/bulk-insert.js';
 import { postgresQueries } from './scenarios/postgres-queries.js';
 import { sqliteQueries } from './scenarios/sqlite-queries.js';
 import { streamMemory } from './scenarios/stream-memory.js';
+import { temporalValidAt } from './scenarios/temporal-validat.js';
 import { buildSqliteShop, REGIONS } from './sqlite-shop.js';
 
 const quick = process.argv.includes('--quick');
@@ -23,6 +24,7 @@ const config = quick
       perRegion: 3_000,
       streamRows: 100_000,
       insertRows: 5_000,
+      temporalRows: 40_000,
       query: { maxTime: 0.25, minSamples: 5 },
       insert: { maxTime: 0.5, minSamples: 5 },
     }
@@ -30,6 +32,7 @@ const config = quick
       perRegion: 10_000,
       streamRows: 1_000_000,
       insertRows: 40_000,
+      temporalRows: 1_000_000,
       query: { maxTime: 1.5, minSamples: 10 },
       insert: { maxTime: 3, minSamples: 8 },
     };
@@ -42,6 +45,7 @@ Object.assign(report.rowCounts, {
   'customers per region shard': config.perRegion,
   'streamed rows': config.streamRows,
   'rows per bulk insert': config.insertRows,
+  'contract versions (temporal)': config.temporalRows,
 });
 const started = performance.now();
 console.log(
@@ -57,6 +61,7 @@ try {
 await postgresQueries(config.perRegion, queryOptions, report);
 await bulkInsertScenario(config.insertRows, config.insert, report);
 await streamMemory(config.streamRows, report);
+await temporalValidAt(config.temporalRows, queryOptions, report);
 
 report.notes.push(
   `total time ${((performance.now() - started) / 1000).toFixed(0)} s; load average at the end ${loadavg()
