@@ -17,7 +17,7 @@ export class NoProviderExecutor implements QueryExecutor {
     throw this.#error();
   }
 
-  // eslint-disable-next-line require-yield
+  // biome-ignore lint/correctness/useYield: like a real stream, it fails on the first next(), not when called
   async *stream(_query: QueryExpression, _options?: ExecuteOptions): AsyncIterable<unknown> {
     throw this.#error();
   }

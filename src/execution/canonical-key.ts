@@ -12,29 +12,29 @@ export function canonicalKey(value: unknown): string {
   if (value === null || value === undefined) return 'z';
   switch (typeof value) {
     case 'string':
-      return 's' + JSON.stringify(value);
+      return `s${JSON.stringify(value)}`;
     case 'boolean':
       return value ? 'b1' : 'b0';
     case 'bigint':
-      return 'i' + value.toString();
+      return `i${value.toString()}`;
     case 'number':
       // Integral numbers share the bigint encoding so 1 and 1n meet; -0 becomes 0.
-      if (Number.isInteger(value)) return 'i' + BigInt(value).toString();
-      return 'n' + String(value);
+      if (Number.isInteger(value)) return `i${BigInt(value).toString()}`;
+      return `n${String(value)}`;
     case 'object':
       return canonicalObject(value);
     default:
-      return 'u' + String(value);
+      return `u${String(value)}`;
   }
 }
 
 function canonicalObject(value: object): string {
-  if (value instanceof Date) return 'd' + String(value.getTime());
-  if (value instanceof Uint8Array) return 'x' + Buffer.from(value.buffer, value.byteOffset, value.byteLength).toString('hex');
-  if (Array.isArray(value)) return '[' + value.map((v) => canonicalKey(v)).join(',') + ']';
+  if (value instanceof Date) return `d${String(value.getTime())}`;
+  if (value instanceof Uint8Array) return `x${Buffer.from(value.buffer, value.byteOffset, value.byteLength).toString('hex')}`;
+  if (Array.isArray(value)) return `[${value.map((v) => canonicalKey(v)).join(',')}]`;
   const record = value as Record<string, unknown>;
   const keys = Object.keys(record).sort();
-  return '{' + keys.map((k) => JSON.stringify(k) + ':' + canonicalKey(record[k])).join(',') + '}';
+  return `{${keys.map((k) => `${JSON.stringify(k)}:${canonicalKey(record[k])}`).join(',')}}`;
 }
 
 /** The canonical key of a row restricted to `fields` (group keys). */

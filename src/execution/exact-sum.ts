@@ -110,7 +110,7 @@ function formatDecimal({ units, scale }: Decimal): string {
   const negative = units < 0n;
   const digits = (negative ? -units : units).toString().padStart(scale + 1, '0');
   const text = scale === 0 ? digits : `${digits.slice(0, -scale)}.${digits.slice(-scale)}`;
-  return negative ? '-' + text : text;
+  return negative ? `-${text}` : text;
 }
 
 function notNumeric(value: unknown, operation: string): DtdeInvalidOperationError {

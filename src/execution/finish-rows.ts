@@ -38,7 +38,9 @@ export function finishRow(row: MergeRow, finish: RowFinish, entity: EntityModel)
       if (finish.keyNames === null) key = row[finish.keyFields[0]];
       else {
         const k: Record<string, unknown> = {};
-        finish.keyNames.forEach((name, i) => (k[name] = row[finish.keyFields[i]]));
+        finish.keyNames.forEach((name, i) => {
+          k[name] = row[finish.keyFields[i]];
+        });
         key = k;
       }
       const g: Record<string, unknown> = { key };

@@ -1,6 +1,5 @@
-import { DtdeInvalidOperationError } from '../errors/dtde-invalid-operation-error.js';
 import type { AggregateMergePlan, MergeRow, PartialAggregate } from '../planner/merge-plan.js';
-import { countResult, ExactSum, toCount } from './exact-sum.js';
+import { toCount } from './exact-sum.js';
 import { PartialAccumulator } from './partial-accumulator.js';
 
 /**
@@ -38,7 +37,8 @@ export async function mergeAggregate(rows: AsyncIterable<MergeRow>, plan: Aggreg
 export function toFlag(value: unknown): boolean {
   if (typeof value === 'boolean') return value;
   if (value === null || value === undefined) return false;
-  if (typeof value === 'number' || typeof value === 'bigint') return value != 0;
+  if (typeof value === 'number') return value !== 0;
+  if (typeof value === 'bigint') return value !== 0n;
   if (typeof value === 'string') return !['0', 'f', 'false', ''].includes(value.trim().toLowerCase());
   return true;
 }

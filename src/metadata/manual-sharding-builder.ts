@@ -1,6 +1,6 @@
 import { DtdeConfigurationError } from '../errors/dtde-configuration-error.js';
 import { type AnyLambda, bindLambda } from '../linq/parse/bind-lambda.js';
-import type { QueryParams } from '../linq/expression/query-expression.js';
+import type { BoundLambda, QueryParams } from '../linq/expression/query-expression.js';
 import { DEFAULT_MAX_IDENTIFIER_LENGTH, formatTableName, parseQualifiedTableName } from './identifier.js';
 import type { ManualShardTable } from './model.js';
 
@@ -39,7 +39,7 @@ export class ManualShardingBuilder<T> {
         { path: this.#path },
       );
     }
-    let bound;
+    let bound: BoundLambda;
     try {
       bound = bindLambda('addTable', predicate, params);
     } catch (error) {

@@ -36,7 +36,7 @@ export function normalizeQuery(query: QueryExpression): QueryShape {
         break;
       case 'groupBy': {
         const next = ops[i + 1];
-        if (!next || next.kind !== 'select') refuse(op, 'groupBy(...) must be followed by select(g => ({ key: g.key, ... })).');
+        if (next?.kind !== 'select') refuse(op, 'groupBy(...) must be followed by select(g => ({ key: g.key, ... })).');
         if (state.projection || state.ordering.length || state.distinct || state.take !== null || state.skip > 0) {
           refuse(op, 'groupBy must come right after the where filters; move select/orderBy/skip/take/distinct after the group select.');
         }

@@ -2,7 +2,6 @@ import { type BinaryExpression, type CallExpression, type Expression, isComparis
 import { type ExpressionVisitorTable, visitExpression } from '../linq/expression/expression-visitor.js';
 import type { BoundLambda } from '../linq/expression/query-expression.js';
 import type { EntityModel } from '../metadata/model.js';
-import { inferSqlType } from '../sql/infer-sql-type.js';
 import { type SqlExpr, type SqlType, sql } from '../sql/sql-ast.js';
 import { booleanValue, type PredicateContext, translatePredicate } from './translate-predicate.js';
 import {

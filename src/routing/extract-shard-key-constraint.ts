@@ -1,6 +1,6 @@
 import type { CallExpression, ComparisonOperator, Expression } from '../linq/expression/expression.js';
 import { readParamsPath } from '../linq/expression/read-params-path.js';
-import { isComparisonOperator, isRelationalOperator, type RelationalOperator } from '../linq/expression/expression.js';
+import { isComparisonOperator, type RelationalOperator } from '../linq/expression/expression.js';
 import { visitExpression, type ExpressionVisitorTable } from '../linq/expression/expression-visitor.js';
 import type { BoundLambda, QueryParams } from '../linq/expression/query-expression.js';
 import type { EntityModel } from '../metadata/model.js';

@@ -267,7 +267,7 @@ export function escapeGlobPattern(value: string): string {
 }
 
 /** The pattern text of a string match, given an escape function and the dialect's "any" wildcard. */
-export function matchPattern(node: StringMatchExpr, escape: (s: string) => string, any: string): string {
-  const text = escape(node.search);
+export function matchPattern(node: StringMatchExpr, escapeText: (s: string) => string, any: string): string {
+  const text = escapeText(node.search);
   return node.mode === 'startsWith' ? text + any : node.mode === 'endsWith' ? any + text : any + text + any;
 }

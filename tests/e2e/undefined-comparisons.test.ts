@@ -32,7 +32,6 @@ describe('comparing with undefined', () => {
     const { ctx, oracle } = shop;
     const expected = await oracle.check(ctx, Order, (q) => q.count((o) => o.note === null), unordered);
     expect(await oracle.check(ctx, Order, (q) => q.count((o) => undefined === o.note), unordered)).toBe(expected);
-    // biome-ignore lint/suspicious/noDoubleEquals: == undefined is what this test is about
     expect(await oracle.check(ctx, Order, (q) => q.count((o) => o.note == undefined), unordered)).toBe(expected);
     expect(await oracle.check(ctx, Order, (q) => q.count((o) => o.note === void 0), unordered)).toBe(expected);
   });

@@ -14,7 +14,9 @@ import { mergeValue } from '../../src/execution/merge-value.js';
 import { collect, fakeShard, ShardLog } from './fake-shards.js';
 
 const unsubscribers: (() => void)[] = [];
-afterEach(() => unsubscribers.splice(0).forEach((u) => u()));
+afterEach(() => {
+  for (const u of unsubscribers.splice(0)) u();
+});
 
 function listen<T>(name: string): T[] {
   const messages: T[] = [];

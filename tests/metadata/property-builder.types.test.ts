@@ -17,7 +17,7 @@ class Row {
   at!: Date;
   flag!: boolean;
   tags!: string[];
-  loose!: any; // eslint-disable-line @typescript-eslint/no-explicit-any
+  loose!: any;
 }
 
 describe('PropertyBuilder typing', () => {

@@ -57,7 +57,9 @@ export class InMemoryExecutor implements QueryExecutor {
     const rows = this.#rows(query);
     // Every value is computed from the rows as they were, then assigned, as one statement does.
     const values = rows.map((row) => evaluateLambda(set.lambda, row, set.params) as object);
-    rows.forEach((row, i) => Object.assign(row as object, values[i]));
+    rows.forEach((row, i) => {
+      Object.assign(row as object, values[i]);
+    });
     return rows.length;
   }
 

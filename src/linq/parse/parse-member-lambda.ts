@@ -23,8 +23,7 @@ export function parseMemberLambda(fn: Function, what: string): readonly string[]
       cause: error,
     });
   }
-  const expected =
-    `${what} expects a lambda that selects properties of its one parameter: c => c.id, or ` + 'c => [c.tenantId, c.id] for several.';
+  const expected = `${what} expects a lambda that selects properties of its one parameter: c => c.id, or c => [c.tenantId, c.id] for several.`;
   const error = (problem: string, at: Expression): Error =>
     lambdaError(`${what}: ${problem} ${expected}`, lambda.source, at.span ?? { start: 0, end: lambda.source.length });
   if (lambda.parameters.length !== 1) throw error(`got ${lambda.parameters.length} parameters.`, lambda);

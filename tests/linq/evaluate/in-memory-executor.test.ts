@@ -11,7 +11,6 @@ import { Queryable } from '../../../src/linq/query/queryable.js';
 import { runTerminal } from '../../../src/linq/evaluate/run-terminal.js';
 import { valueKey } from '../../../src/linq/evaluate/value-key.js';
 
-// eslint-disable-next-line @typescript-eslint/no-unsafe-function-type -- any lambda
 const bound = (fn: Function, params: Record<string, unknown> = {}): BoundLambda => ({ lambda: parseLambda(fn), params });
 
 class Product {

@@ -191,19 +191,19 @@ describe('ExpressionVisitor class', () => {
         this.visit(n.operand, acc);
       }
       protected visitConditional(n: ConditionalExpression, acc: string[]): void {
-        [n.test, n.consequent, n.alternate].forEach((e) => this.visit(e, acc));
+        for (const e of [n.test, n.consequent, n.alternate]) this.visit(e, acc);
       }
       protected visitCall(n: CallExpression, acc: string[]): void {
-        [...(n.target ? [n.target] : []), ...n.args].forEach((e) => this.visit(e, acc));
+        for (const e of [...(n.target ? [n.target] : []), ...n.args]) this.visit(e, acc);
       }
       protected visitObject(n: ObjectExpression, acc: string[]): void {
-        n.properties.forEach((p) => this.visit(p.value, acc));
+        for (const p of n.properties) this.visit(p.value, acc);
       }
       protected visitArray(n: ArrayExpression, acc: string[]): void {
-        n.elements.forEach((e) => this.visit(e, acc));
+        for (const e of n.elements) this.visit(e, acc);
       }
       protected visitTemplate(n: TemplateExpression, acc: string[]): void {
-        n.expressions.forEach((e) => this.visit(e, acc));
+        for (const e of n.expressions) this.visit(e, acc);
       }
     }
     const acc: string[] = [];

@@ -70,7 +70,10 @@ interface LooseNode {
 function collect(tree: unknown): LooseNode[] {
   const out: LooseNode[] = [];
   const walk = (v: unknown): void => {
-    if (Array.isArray(v)) return v.forEach(walk);
+    if (Array.isArray(v)) {
+      v.forEach(walk);
+      return;
+    }
     if (typeof v !== 'object' || v === null) return;
     if (typeof (v as LooseNode).kind === 'string') out.push(v as LooseNode);
     Object.values(v).forEach(walk);

@@ -29,7 +29,7 @@ function underlined(message: string): string {
 function expectRejected(source: string, text: string | RegExp, at: string): DtdeTranslationError {
   const error = failure(source);
   expect(error.code).toBe('DTDE_TRANSLATION');
-  expect(error.message).toMatch(typeof text === 'string' ? new RegExp(escape(text)) : text);
+  expect(error.message).toMatch(typeof text === 'string' ? new RegExp(escapeRegExp(text)) : text);
   expect(error.lambdaSource).toBe(source);
   expect(error.position).toBeDefined();
   const { start, end } = error.position!;
@@ -40,7 +40,7 @@ function expectRejected(source: string, text: string | RegExp, at: string): Dtde
   return error;
 }
 
-function escape(s: string): string {
+function escapeRegExp(s: string): string {
   return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 

@@ -2,7 +2,7 @@ import { describe, expect, expectTypeOf, it } from 'vitest';
 import { asQueryable } from '../../../src/linq/query/as-queryable.js';
 import type { Grouping } from '../../../src/linq/expression/grouping.js';
 import type { GroupedQueryable } from '../../../src/linq/query/grouped-queryable.js';
-import { OrderedQueryable, Queryable } from '../../../src/linq/query/queryable.js';
+import { type OrderedQueryable, Queryable } from '../../../src/linq/query/queryable.js';
 
 // Compile-time checks of the typed API: `npx tsc --noEmit` fails if an @ts-expect-error line
 // compiles, or if a positive line does not. The runtime parts only keep vitest honest.
@@ -93,9 +93,9 @@ describe('typed Queryable', () => {
   });
 
   it('DbSet-style subclasses keep the constructor', () => {
-    class Set<T> extends Queryable<T> {}
+    class TableSet<T> extends Queryable<T> {}
     const base = q.toQueryExpression();
-    const set = new Set<Customer>(base, { execute: async () => [], stream: async function* () {} });
+    const set = new TableSet<Customer>(base, { execute: async () => [], stream: async function* () {} });
     expectTypeOf(set.where((c) => c.id > 1)).toEqualTypeOf<Queryable<Customer>>();
     expect(set.toQueryExpression()).toBe(base);
   });
