@@ -3,12 +3,12 @@ import type { ConnectionRef } from '../metadata/model.js';
 import type { RenderedSql } from '../sql/dialect.js';
 import {
   completeLogEntry,
-  createLogTable,
   createMarkerTable,
   decodeRecord,
   deleteLogEntry,
   deleteMarker,
   insertMarker,
+  LOG_TABLE,
   selectLogEntries,
   selectMarker,
   type TransactionRecord,
@@ -33,8 +33,13 @@ export interface RecoveryResult {
  */
 export async function recoverTransactions(runtime: WriteRuntime, signal?: AbortSignal): Promise<RecoveryResult> {
   const { dialect, driver } = runtime.provider;
-  const create = createLogTable(dialect);
-  await driver.execute(runtime.coordinator, create.sql, create.parameters, { signal });
+  // No log table: no save ever spanned databases here, so nothing to recover (and no table to add).
+  const list = dialect.renderTableNames();
+  let hasLog = false;
+  for await (const row of driver.query(runtime.coordinator, list.sql, list.parameters, { signal })) {
+    if (String(row.name).toLowerCase() === LOG_TABLE.name) hasLog = true;
+  }
+  if (!hasLog) return { recovered: 0, participantsRedone: 0 };
   let recovered = 0;
   let participantsRedone = 0;
   for (const state of ['decided', 'complete'] as const) {
