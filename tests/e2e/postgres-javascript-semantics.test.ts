@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, it } from 'vitest';
-import { bulkLoad, DtdeContext, type ModelBuilder, type Queryable } from '../../src/index.js';
+import { DtdeContext, type ModelBuilder, type Queryable } from '../../src/index.js';
 import { postgres } from '../../src/providers/postgres/postgres-provider.js';
 import { createDatabases, dropDatabases, freshDatabaseName, postgresServers, withDatabase } from '../support/postgres-servers.js';
 import { Oracle } from './support/oracle.js';
@@ -17,6 +17,8 @@ class Word {
   text!: string;
   note!: string | null;
   n!: number;
+  /** The int column's limits, for arithmetic past 32 bits. */
+  edge!: number;
   price!: number;
   ok!: boolean | null;
   at!: Date | null;
@@ -34,6 +36,7 @@ class WordContext extends DtdeContext {
         .string(40)
         .nullable();
       e.property((w) => w.n).int();
+      e.property((w) => w.edge).int();
       e.property((w) => w.price).decimal(10, 2);
       e.property((w) => w.ok)
         .boolean()
@@ -106,12 +109,13 @@ beforeAll(async () => {
       text,
       note: i % 3 === 0 ? null : TEXTS[(i * 7) % TEXTS.length],
       n: (i % 9) - 4,
+      edge: [2147483647, -2147483648, 5, -7][i % 4],
       price: [2.5, -2.5, 0.5, -0.5, 1.49, 3.75, -7.25, 0, 10.05, 99.99][i % 10],
       ok: i % 4 === 0 ? null : i % 4 === 1,
       at: i % 5 === 0 ? null : new Date(Date.UTC(2024, i % 12, 1 + i, i % 24, 30, 15, 250)),
     }),
   );
-  await bulkLoad(ctx, Word, rows);
+  await ctx.bulkInsert(Word, rows);
   oracle = new Oracle([[Word, rows]]);
 });
 afterAll(async () => {
@@ -246,6 +250,19 @@ describe('numbers', () => {
       (q) => q.where((w, p) => w.n / p.z === null && w.n % p.z === null, { z: 0 }).count(),
       (q) => q.select((w) => ({ id: w.id, q: w.n / (w.n - w.n) })).toArray(),
       (q) => q.where((w) => w.price / w.n > 0.5).toArray(),
+    ]);
+  });
+
+  it('integer columns add, subtract, multiply, negate and take abs past 2^31, as numbers do', async () => {
+    await check([
+      (q) => q.select((w) => ({ id: w.id, s: w.edge + w.edge, d: w.edge - w.n * w.edge, neg: -w.edge, abs: Math.abs(w.edge) })).toArray(),
+      (q) => q.where((w) => w.edge + w.edge > 4_000_000_000 || -w.edge > 2_147_483_647).toArray(),
+      (q) =>
+        q
+          .orderBy((w) => w.edge * w.edge)
+          .thenBy((w) => w.id)
+          .toArray(),
+      (q) => q.sum((w) => w.edge + w.edge),
     ]);
   });
 

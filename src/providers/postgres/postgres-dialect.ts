@@ -13,6 +13,7 @@ import type {
   SqlExprVisitor,
   SqlType,
   StringMatchExpr,
+  UnaryExpr,
 } from '../../sql/sql-ast.js';
 import type { RenderedSql } from '../../sql/dialect.js';
 import { RenderState, SqlRenderer, escapeLikePattern, matchPattern } from '../../sql/sql-renderer.js';
@@ -202,6 +203,7 @@ export class PostgresDialect extends SqlRenderer {
     return {
       ...base,
       binary: (n) => this.renderBinary(n, state, base),
+      unary: (n) => this.renderUnary(n, state, base),
       case: (n) => (isFlagCase(n) ? this.renderFlagCase(n, state) : base.case(n)),
     };
   }
@@ -220,7 +222,7 @@ export class PostgresDialect extends SqlRenderer {
         // char_length counts code points; each astral character is two UTF-16 units in JavaScript.
         return `(char_length(${a}) + char_length(regexp_replace(${a}, E'[^\\\\U00010000-\\\\U0010FFFF]', '', 'g')))`;
       case 'abs':
-        return `abs(${a})`;
+        return `abs(${WIDEN} + ${a})`; // abs(-2^31) does not fit an integer
       case 'floor':
       case 'ceil':
         // On the double, as JavaScript: a numeric column is converted first, so the result is a number.
@@ -334,7 +336,22 @@ export class PostgresDialect extends SqlRenderer {
         return leftLiteral ? `${quoted} ${n.op} ${other}` : `${other} ${n.op} ${quoted}`;
       }
     }
+    if ((n.op === '+' || n.op === '-' || n.op === '*') && !hasConstant(n)) {
+      // Two integer columns (or expressions) would add in 32 bits and fail past 2^31, where
+      // JavaScript's numbers do not; adding a bigint 0 first widens an integer and leaves a
+      // numeric or a double as it is. A parameter operand is an int8 already.
+      const left = this.renderExpression(n.left, state);
+      const right = this.renderExpression(n.right, state);
+      return `(${WIDEN} + ${left}) ${n.op} ${isAtom(n.right) || n.right.kind === 'unary' ? right : `(${right})`}`;
+    }
     return base.binary(n);
+  }
+
+  /** `-x` as `0 - x` in 64 bits: the negation of -2^31 does not fit an integer (as in `abs`). */
+  private renderUnary(n: UnaryExpr, state: RenderState, base: SqlExprVisitor<string>): string {
+    if (n.op !== 'negate' || n.operand.kind === 'param' || n.operand.kind === 'literal') return base.unary(n);
+    const operand = this.renderExpression(n.operand, state);
+    return `(${WIDEN} - ${isAtom(n.operand) ? operand : `(${operand})`})`;
   }
 
   /** `CASE WHEN p THEN 1 ELSE 0 END` (a predicate used as a value) as a boolean, like the columns it meets. */
@@ -376,6 +393,18 @@ function sameExpr(a: SqlExpr, b: SqlExpr): boolean {
 
 function bigintText(_key: string, value: unknown): unknown {
   return typeof value === 'bigint' ? `${value}n` : value;
+}
+
+/**
+ * A bigint zero: `0::int8 + x` is `x` widened to 64 bits when it is an integer, and `x` unchanged
+ * when it is a numeric or a double (their sum with a bigint keeps their type).
+ */
+const WIDEN = '0::int8';
+
+/** Whether either operand is a parameter or a literal, whose type already decides the arithmetic. */
+function hasConstant(n: BinaryExpr): boolean {
+  const constant = (e: SqlExpr) => e.kind === 'param' || e.kind === 'literal';
+  return constant(n.left) || constant(n.right);
 }
 
 function isZeroOrOne(e: SqlExpr): boolean {

@@ -120,6 +120,11 @@ describe('SELECT text in the three dialects', () => {
     expect(where((q) => q.where((c, p) => c.region === p.r && c.createdAt.getUTCMonth() === 11, eu))).toBe(
       `CAST(EXTRACT(MONTH FROM ("c"."createdAt") AT TIME ZONE 'UTC') AS integer) - 1 = $1::int8`,
     );
+    // Integer columns meet in 64 bits (a bigint 0 widens an integer, leaves a numeric or double as is);
+    // a parameter operand is an int8 already.
+    expect(where((q) => q.where((c, p) => c.region === p.r && c.score + c.score > -c.score && Math.abs(c.score) * 2 > 1, eu))).toBe(
+      `(0::int8 + "c"."score") + "c"."score" > (0::int8 - "c"."score") AND abs(0::int8 + "c"."score") * $1::int8 > $2::int8`,
+    );
   });
 
   it('a DISTINCT projection ordered by a computed value orders by its alias', () => {
