@@ -8,7 +8,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { bulkLoad, DtdeContext, type ModelBuilder, QUERY_SHARD_CHANNEL, type QueryShardMessage, sqlite } from 'dtde';
+import { DtdeContext, type ModelBuilder, QUERY_SHARD_CHANNEL, type QueryShardMessage, sqlite } from 'dtde';
 
 class Customer {
   id!: number;
@@ -139,11 +139,11 @@ try {
   const t = performance.now();
   await ctx.ensureCreated();
   const rnd = random(2026);
-  const loadedCustomers = await bulkLoad(ctx, Customer, customers(rnd));
-  const loadedOrders = await bulkLoad(ctx, Order, orders(rnd));
+  const loadedCustomers = await ctx.bulkInsert(Customer, customers(rnd));
+  const loadedOrders = await ctx.bulkInsert(Order, orders(rnd));
   console.log(
-    `loaded ${loadedCustomers.rowsLoaded.toLocaleString('en')} customers ${JSON.stringify(loadedCustomers.perShard)} and ` +
-      `${loadedOrders.rowsLoaded.toLocaleString('en')} orders ${JSON.stringify(loadedOrders.perShard)} in ${((performance.now() - t) / 1000).toFixed(1)} s`,
+    `loaded ${loadedCustomers.rowsInserted.toLocaleString('en')} customers ${JSON.stringify(loadedCustomers.perShard)} and ` +
+      `${loadedOrders.rowsInserted.toLocaleString('en')} orders ${JSON.stringify(loadedOrders.perShard)} in ${((performance.now() - t) / 1000).toFixed(1)} s`,
   );
 
   const routed = ctx.customers

@@ -78,7 +78,6 @@ export type {
 export type { DtdeProvider } from './providers/provider.js';
 export { sqlite, type SqliteProvider } from './providers/sqlite/sqlite-provider.js';
 export type { SqliteOptions } from './providers/sqlite/sqlite-options.js';
-export { bulkLoad, type BulkLoadOptions, type BulkLoadResult } from './loading/bulk-load.js';
 
 // Diagnostics (node:diagnostics_channel)
 export {

@@ -12,7 +12,6 @@ import type { DtdeProvider } from '../providers/provider.js';
 import { createSchema, type SchemaScope } from '../schema/create-schema.js';
 import { deleteSchema } from '../schema/delete-schema.js';
 import { validatePoolSizes } from '../schema/validate-pool-sizes.js';
-import { registerContextRuntime } from './context-runtime.js';
 import { DbSet } from './db-set.js';
 import { TemporalDbSet } from './temporal-db-set.js';
 import { NoProviderExecutor } from './no-provider-executor.js';
@@ -72,18 +71,6 @@ export abstract class DtdeContext implements AsyncDisposable {
     this.options = parseContextOptions(options);
     const declared = buildShardLayout(this.options.shards);
     this.#shards = new DateShardCatalog(declared, () => this.#provider('query').databaseId(null));
-    const context = this;
-    registerContextRuntime(this, {
-      contextName: this.constructor.name,
-      get model() {
-        return context.model;
-      },
-      get layout() {
-        return context.shardLayout;
-      },
-      options: this.options,
-      ready: (operation) => this.#ready(operation),
-    });
     this.#writes = new ContextWrites(() => this.#writeRuntime('saveChanges'), { autoRecover: this.options.recoverOnFirstWrite });
   }
 
@@ -164,7 +151,7 @@ export abstract class DtdeContext implements AsyncDisposable {
   /**
    * The provider, after the start-up checks that need it, run once per context on first use:
    * `maxParallelShards` must fit each database's pool (see `validatePoolSizes`). The query
-   * engine calls it before its first query; `ensureCreated` and `bulkLoad` call it too.
+   * engine calls it before its first query; `ensureCreated` and the writes call it too.
    */
   protected ensureReady(): DtdeProvider {
     return this.#ready('query');

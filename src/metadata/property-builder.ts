@@ -143,7 +143,7 @@ export class PropertyBuilder
   }
 
   /**
-   * A 32-bit integer (`number`); `bulkLoad` refuses values outside that range.
+   * A 32-bit integer (`number`); writes refuse values outside that range.
    * SQLite column: `INTEGER`; SQL Server: `int`.
    *
    * @example e.property(c => c.id).int();
@@ -180,7 +180,7 @@ export class PropertyBuilder
   }
 
   /**
-   * Text, at most `maxLength` characters when given (unbounded otherwise; `bulkLoad` checks the
+   * Text, at most `maxLength` characters when given (unbounded otherwise; writes check the
    * length). SQLite column: `TEXT`; SQL Server: `nvarchar(maxLength)`, or `nvarchar(max)` when
    * omitted or over 4000.
    *

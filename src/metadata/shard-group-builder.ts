@@ -71,7 +71,7 @@ export class ShardGroupBuilder {
 
   /**
    * Marks the shards added by the previous call as read-only: queries still read them, but
-   * `bulkLoad` refuses rows routed to them. Throws `DtdeConfigurationError` when the previous call
+   * writes refuse rows routed to them. Throws `DtdeConfigurationError` when the previous call
    * added no shard.
    *
    * @example s.addShards('2020', '2021').readOnly().addShard('2025');

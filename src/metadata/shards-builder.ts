@@ -89,7 +89,7 @@ export class ShardsBuilder extends ShardGroupBuilder {
   }
 
   /**
-   * Marks what the previous call added as read-only (queried, but refused by `bulkLoad`): its
+   * Marks what the previous call added as read-only (queried, but refused by writes): its
    * shard or shards, or every shard of the group when it was `addShardGroup`.
    *
    * @example s.addShardGroup('archive', g => g.addShards('2019', '2020')).readOnly();

@@ -1,5 +1,5 @@
 import { DtdeValidationError } from '../errors/dtde-validation-error.js';
-import { entityRowSchema } from '../loading/entity-row-schema.js';
+import { entityRowSchema } from './entity-row-schema.js';
 import type { PendingChange } from './pending-change.js';
 
 /**

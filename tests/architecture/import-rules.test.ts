@@ -15,8 +15,7 @@ const ALLOWED: Readonly<Record<string, readonly string[]>> = {
   providers: ['errors', 'metadata', 'sql'],
   execution: ['errors', 'linq', 'metadata', 'planner', 'sql', 'providers'],
   schema: ['errors', 'metadata', 'sql', 'providers'],
-  writes: ['errors', 'linq', 'metadata', 'routing', 'planner', 'sql', 'providers', 'execution', 'loading'],
-  loading: ['errors', 'metadata', 'routing', 'sql', 'providers', 'context'],
+  writes: ['errors', 'linq', 'metadata', 'routing', 'planner', 'sql', 'providers', 'execution'],
   context: ['errors', 'linq', 'metadata', 'execution', 'providers', 'schema', 'writes'],
 };
 

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { bulkLoad, DtdeInvalidOperationError } from '../../src/index.js';
+import { DtdeInvalidOperationError } from '../../src/index.js';
 import { openShop, type OpenShop } from './support/open-shop.js';
 import { reopenShop } from './support/reopen-shop.js';
 import { Customer, type ShopContext } from './support/shop-model.js';
@@ -65,11 +65,12 @@ describe('a query after ctx.close()', () => {
     });
   }
 
-  it('bulkLoad and ensureCreated fail the same way', async () => {
+  it('bulkInsert and ensureCreated fail the same way', async () => {
     const { ctx } = reopenShop(shop.dir);
     await ctx.orders.count();
     await ctx.close();
-    expectClosedError(await rejectionOf(() => bulkLoad(ctx, Customer, [])), 'bulkLoad');
+    // bulkInsert runs through the context's write runtime, which names its operation saveChanges.
+    expectClosedError(await rejectionOf(() => ctx.bulkInsert(Customer, [])), 'saveChanges');
     expectClosedError(await rejectionOf(() => ctx.ensureCreated()), 'ensureCreated');
   });
 });

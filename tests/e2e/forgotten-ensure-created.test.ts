@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
-import { bulkLoad, DtdeContext, type DtdeError, type ModelBuilder, sqlite } from 'dtde';
+import { DtdeContext, type DtdeError, type ModelBuilder, sqlite } from 'dtde';
 import { configureCustomer, Customer } from '../support/shop-model.js';
 
 // Forgetting `await ctx.ensureCreated()` is a first-day mistake. The error must name what the
@@ -67,7 +67,7 @@ describe('a query or a load before ensureCreated', () => {
     expect(messages(error)).not.toMatch(/driver\.|ensureDatabase/);
   });
 
-  it('bulkLoad says the same', async () => {
+  it('bulkInsert says the same', async () => {
     const shop = open((file) => new Database(file).close());
     const row = Object.assign(new Customer(), {
       id: 1,
@@ -79,7 +79,7 @@ describe('a query or a load before ensureCreated', () => {
       score: 1,
       rating: null,
     });
-    const error = await failure(() => bulkLoad(shop, Customer, [row]));
+    const error = await failure(() => shop.bulkInsert(Customer, [row]));
     expect(messages(error)).toContain('ctx.ensureCreated()');
     expect(messages(error)).not.toMatch(/driver\.|ensureDatabase/);
   });

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { bulkLoad, DtdeContext, sqlite, type ModelBuilder, type Queryable } from '../../src/index.js';
+import { DtdeContext, sqlite, type ModelBuilder, type Queryable } from '../../src/index.js';
 import { Oracle } from './support/oracle.js';
 import { openShop, type OpenShop } from './support/open-shop.js';
 import { Customer, Order } from './support/shop-model.js';
@@ -160,7 +160,7 @@ describe('nulls', () => {
           at: i % 5 === 0 ? null : new Date(Date.UTC(2024, 0, 1 + i)),
         }),
       );
-      await bulkLoad(ctx, Flag, rows);
+      await ctx.bulkInsert(Flag, rows);
       const oracle = new Oracle([[Flag, rows]]);
       const cases: ((q: Queryable<Flag>) => Promise<unknown>)[] = [
         (q) => q.where((f) => f.ok as boolean).toArray(),

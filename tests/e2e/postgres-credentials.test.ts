@@ -1,14 +1,7 @@
 import diagnosticsChannel from 'node:diagnostics_channel';
 import { inspect } from 'node:util';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import {
-  bulkLoad,
-  DtdeShardError,
-  QUERY_DONE_CHANNEL,
-  QUERY_PLAN_CHANNEL,
-  QUERY_SHARD_CHANNEL,
-  type ShardsBuilder,
-} from '../../src/index.js';
+import { DtdeShardError, QUERY_DONE_CHANNEL, QUERY_PLAN_CHANNEL, QUERY_SHARD_CHANNEL, type ShardsBuilder } from '../../src/index.js';
 import { postgres } from '../../src/providers/postgres/postgres-provider.js';
 import { BUCKETS, REGIONS, YEARS } from '../support/shop-model.js';
 import { createDatabases, dropDatabases, freshDatabaseName, postgresServers, withDatabase } from '../support/postgres-servers.js';
@@ -87,8 +80,8 @@ it('ensureCreated, loading, queries and diagnostics never show a password', asyn
   try {
     await ctx.ensureCreated();
     const data = shopData();
-    await bulkLoad(ctx, Customer, data.customers);
-    await bulkLoad(ctx, Order, data.orders);
+    await ctx.bulkInsert(Customer, data.customers);
+    await ctx.bulkInsert(Order, data.orders);
     await ctx.orders
       .orderBy((o) => o.total)
       .take(5)

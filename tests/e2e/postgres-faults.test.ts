@@ -1,12 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  bulkLoad,
-  DtdeConfigurationError,
-  DtdeDatabaseError,
-  DtdeShardError,
-  DtdeTimeoutError,
-  type ShardsBuilder,
-} from '../../src/index.js';
+import { DtdeConfigurationError, DtdeDatabaseError, DtdeShardError, DtdeTimeoutError, type ShardsBuilder } from '../../src/index.js';
 import { postgres, type PostgresProvider } from '../../src/providers/postgres/postgres-provider.js';
 import { BUCKETS, REGIONS } from '../support/shop-model.js';
 import {
@@ -128,8 +121,8 @@ beforeAll(async () => {
   ({ ctx: loaded } = open());
   await loaded.ensureCreated();
   const data = shopData();
-  await bulkLoad(loaded, Customer, data.customers);
-  await bulkLoad(loaded, Order, data.orders);
+  await loaded.bulkInsert(Customer, data.customers);
+  await loaded.bulkInsert(Order, data.orders);
 });
 afterAll(async () => {
   await loaded?.close();

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 // As in the README: the package by name (vitest and tsconfig point 'dtde' at src/index.ts).
-import { bulkLoad, DtdeContext, ModelBuilder, sqlite, type Queryable } from 'dtde';
+import { DtdeContext, ModelBuilder, sqlite, type Queryable } from 'dtde';
 
 // README.md, "A short example", as written: same class, model, options and query chain. Only the
 // database file moves to a temp folder, and a few rows are loaded first so the page is not empty.
@@ -71,8 +71,8 @@ describe('README: a short example', () => {
     cleanups.push(() => ctx.close());
     await ctx.ensureCreated();
     const rows = customers();
-    const loaded = await bulkLoad(ctx, Customer, rows);
-    expect(loaded).toEqual({ rowsLoaded: 120, perShard: { EU: 40, US: 40, APAC: 40 } });
+    const loaded = await ctx.bulkInsert(Customer, rows);
+    expect(loaded).toEqual({ rowsInserted: 120, perShard: { EU: 40, US: 40, APAC: 40 } });
 
     // Values from outside the lambda come in through its second parameter.
     const page = await ctx.customers
@@ -105,7 +105,7 @@ describe('README: a short example', () => {
     cleanups.push(() => ctx.close());
     await ctx.ensureCreated();
     const rows = customers();
-    await bulkLoad(ctx, Customer, rows);
+    await ctx.bulkInsert(Customer, rows);
     expect(await inRegion(ctx.customers, 'EU').count()).toBe(rows.filter((c) => c.region === 'EU').length);
     const named = await inRegion(
       ctx.customers.where((c) => c.name.startsWith('Ada')),
@@ -181,7 +181,7 @@ describe('design.md section 1: what a user writes', () => {
     cleanups.push(() => ctx.close());
     await ctx.ensureCreated();
     const rows = customers();
-    await bulkLoad(ctx, Customer, rows);
+    await ctx.bulkInsert(Customer, rows);
     const orders = Array.from({ length: 40 }, (_, i) =>
       Object.assign(new Order(), {
         id: i + 1,
@@ -190,7 +190,7 @@ describe('design.md section 1: what a user writes', () => {
         total: i * 2.5,
       }),
     );
-    const loaded = await bulkLoad(ctx, Order, orders);
+    const loaded = await ctx.bulkInsert(Order, orders);
     const inYear = (y: number) => orders.filter((o) => o.orderDate.getUTCFullYear() === y).length;
     expect(loaded.perShard).toEqual({ 'years::2024': inYear(2024), 'years::2025': inYear(2025) });
 

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
-import { bulkLoad, DtdeDatabaseError, DtdeShardError, type QueryShardMessage } from '../../src/index.js';
+import { DtdeDatabaseError, DtdeShardError, type QueryShardMessage } from '../../src/index.js';
 import { listenDiagnostics, type DiagnosticsLog } from './support/listen-diagnostics.js';
 import { openShop, type OpenShop } from './support/open-shop.js';
 import { reopenShop, type ReopenedShop } from './support/reopen-shop.js';
@@ -188,7 +188,7 @@ describe('a locked shard file', () => {
     expect(busyConnections()).toBe(0);
   });
 
-  it('fails a bulk load into the locked shard with DtdeShardError naming it', async () => {
+  it('fails a bulk insert into the locked shard with DtdeDatabaseError naming its file', async () => {
     const { shop, reopen } = await shopToBreak(1, { sqlite: { busyTimeoutMs: 20 } });
     const file = join(shop.dir, 'orders-2025.db');
     lockExclusively(file);
@@ -202,9 +202,11 @@ describe('a locked shard file', () => {
       status: 'new',
       note: null,
     });
-    const error = expectShardError(await rejectionOf(bulkLoad(ctx, Order, [row])), 'years::2025');
-    expect(error.message).toContain(file);
-    expect(error.cause).toMatchObject({ reason: 'busy' });
+    // Writes report the driver's error as it is: no DtdeShardError around it.
+    const error = await rejectionOf(ctx.bulkInsert(Order, [row]));
+    expect(error).toBeInstanceOf(DtdeDatabaseError);
+    expect(error).toMatchObject({ reason: 'busy', database: file });
+    expect((error as DtdeDatabaseError).message).toContain(file);
   });
 });
 

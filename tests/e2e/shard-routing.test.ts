@@ -1,5 +1,4 @@
 import { afterAll, beforeAll, describe, it } from 'vitest';
-import { bulkLoad } from '../../src/index.js';
 import { openShop, type OpenShop } from './support/open-shop.js';
 import { Archive, Customer, Event, Order, Product } from './support/shop-model.js';
 
@@ -81,7 +80,7 @@ describe('date shards', () => {
         (d, i) =>
           Object.assign(new Order(), { id: 10_000 + i, customerId: 1, orderDate: new Date(d), total: 1, status: 'new', note: null }),
       );
-      await bulkLoad(s2.ctx, Order, extra);
+      await s2.ctx.bulkInsert(Order, extra);
       s2.data.orders.push(...extra);
       for (const e of extra) {
         const p = { d: e.orderDate };

@@ -2,14 +2,14 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { bulkLoad, DtdeConfigurationError, DtdeContext, DtdeRoutingError, DtdeTranslationError, ModelBuilder, sqlite } from 'dtde';
+import { DtdeConfigurationError, DtdeContext, DtdeRoutingError, DtdeTranslationError, ModelBuilder, sqlite } from 'dtde';
 import { configureCustomer, configureOrder, Customer, Order, Price } from '../support/shop-model.js';
 
 // The five mistakes a new user makes first, seen through the public API only, with real lambdas
 // compiled by the test's toolchain (not source strings). Each error must be the documented class
 // with its code and data, name the problem, and say what to write instead. The unit suites check
-// the exact wording (tests/linq/parse-lambda-errors, tests/context, tests/loading); this file
-// covers the paths they do not: class-field sets, bulkLoad, and closures in each operator.
+// the exact wording (tests/linq/parse-lambda-errors, tests/context, tests/writes); this file
+// covers the paths they do not: class-field sets, bulkInsert, and closures in each operator.
 
 // The shared shop model's customers and orders; Price is never configured.
 class ShopContext extends DtdeContext {
@@ -88,9 +88,9 @@ describe('1. an entity that onModelCreating does not configure', () => {
     );
   });
 
-  it('fails in bulkLoad before anything is written', async () => {
+  it('fails in bulkInsert before anything is written', async () => {
     const ctx = await openShop();
-    const error = await thrown(() => bulkLoad(ctx, Price, [Object.assign(new Price(), { id: '0f8fad5b-d9cb-469f-a165-70867728950e' })]));
+    const error = await thrown(() => ctx.bulkInsert(Price, [Object.assign(new Price(), { id: '0f8fad5b-d9cb-469f-a165-70867728950e' })]));
     expect(error).toBeInstanceOf(DtdeConfigurationError);
     expect((error as Error).message).toContain(
       'Price is not an entity of ShopContext; configure it in onModelCreating with mb.entity(Price',
@@ -127,7 +127,7 @@ describe('2. a variable captured from outside a lambda', () => {
   it('the rewrite the message suggests runs and gives the plain-JavaScript answer', async () => {
     const ctx = await openShop();
     const rows = [1, 2, 3, 4, 5, 6].map((i) => customer(i, i % 2 === 0 ? 'EU' : 'US'));
-    await bulkLoad(ctx, Customer, rows);
+    await ctx.bulkInsert(Customer, rows);
     const min = 3;
     const found = await ctx.customers
       .where((c, p) => c.score > p.min, { min })
@@ -139,13 +139,13 @@ describe('2. a variable captured from outside a lambda', () => {
 });
 
 describe('3. a context without a provider', () => {
-  it('bulkLoad says how to configure one', async () => {
+  it('bulkInsert says how to configure one', async () => {
     const ctx = new ShopContext({ shards: (s) => s.addShards('EU').addShardGroup('years', (g) => g.addShards('2024')) });
-    const error = await thrown(() => bulkLoad(ctx, Customer, [customer(1, 'EU')]));
+    const error = await thrown(() => ctx.bulkInsert(Customer, [customer(1, 'EU')]));
     expect(error).toBeInstanceOf(DtdeConfigurationError);
     expect(error).toMatchObject({ code: 'DTDE_CONFIGURATION', path: 'options.provider' });
     expect((error as Error).message).toBe(
-      "ShopContext has no provider configured, so bulkLoad cannot run; pass provider: sqlite({ file: 'app.db' }) (or another dtde provider) in the context options.",
+      "ShopContext has no provider configured, so saveChanges cannot run; pass provider: sqlite({ file: 'app.db' }) (or another dtde provider) in the context options.",
     );
   });
 });
@@ -177,11 +177,11 @@ describe('5. a row whose shard key value has no shard, when loading', () => {
   it('a date in a year with no shard names the row, the missing shard, the shards that exist and the fix', async () => {
     const ctx = await openShop();
     const rows = [order(1, '2024-03-01T00:00:00Z'), order(2, '2023-05-01T00:00:00Z')];
-    const error = await thrown(() => bulkLoad(ctx, Order, rows));
+    const error = await thrown(() => ctx.bulkInsert(Order, rows));
     expect(error).toBeInstanceOf(DtdeRoutingError);
     expect(error).toMatchObject({ code: 'DTDE_ROUTING', entity: 'Order', availableShards: ['years::2024', 'years::2025'] });
     expect((error as Error).message).toBe(
-      "bulkLoad(Order): row 1: Cannot route Order with orderDate = 2023-05-01T00:00:00.000Z: its year shard '2023' does not exist; " +
+      "bulkInsert(Order): row 1 (add Order): Cannot route Order with orderDate = 2023-05-01T00:00:00.000Z: its year shard '2023' does not exist; " +
         "shards that exist: years::2024, years::2025. Add shard '2023' to group 'years'.",
     );
     // The bad row stopped the load before its batch wrote anything.
@@ -190,10 +190,12 @@ describe('5. a row whose shard key value has no shard, when loading', () => {
 
   it('a value that differs from a shard id only in case is not routed (shardBy is case-sensitive by default)', async () => {
     const ctx = await openShop();
-    const error = await thrown(() => bulkLoad(ctx, Customer, [customer(1, 'eu')]));
+    const error = await thrown(() => ctx.bulkInsert(Customer, [customer(1, 'eu')]));
     expect(error).toBeInstanceOf(DtdeRoutingError);
     expect(error).toMatchObject({ keyValue: 'eu', availableShards: ['EU', 'US'] });
-    expect((error as Error).message).toContain('row 0: Cannot route Customer with region = "eu"; shards that exist: EU, US.');
+    expect((error as Error).message).toContain(
+      'row 0 (add Customer): Cannot route Customer with region = "eu"; shards that exist: EU, US.',
+    );
     expect(await ctx.customers.count()).toBe(0);
   });
 });

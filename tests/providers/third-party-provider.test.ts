@@ -1,7 +1,7 @@
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 // The provider below is written against the two public entries only, as a third party would.
-import { asQueryable, bulkLoad, DtdeConfigurationError, DtdeContext, type ModelBuilder, type Queryable } from 'dtde';
+import { asQueryable, DtdeConfigurationError, DtdeContext, type ModelBuilder, type Queryable } from 'dtde';
 import {
   escapeGlobPattern,
   matchPattern,
@@ -334,7 +334,7 @@ async function openTinyShop(): Promise<{ ctx: TinyShop; rows: Customer[] }> {
   contexts.push(ctx);
   await ctx.ensureCreated();
   const rows = customers();
-  expect(await bulkLoad(ctx, Customer, rows)).toEqual({ rowsLoaded: 60, perShard: { EU: 20, US: 20, APAC: 20 } });
+  expect(await ctx.bulkInsert(Customer, rows)).toEqual({ rowsInserted: 60, perShard: { EU: 20, US: 20, APAC: 20 } });
   return { ctx, rows };
 }
 

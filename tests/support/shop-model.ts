@@ -88,7 +88,7 @@ export interface OrderOptions {
    * shard has no connection). 'databases': the table Orders in one database per year.
    */
   readonly storage?: 'tables' | 'databases';
-  /** The database assigns Order ids (identity / AUTOINCREMENT); bulkLoad then leaves them out. */
+  /** The database assigns Order ids (identity / AUTOINCREMENT); inserts leave them out unless a row sets one. */
   readonly generatedIds?: boolean;
 }
 

@@ -1,4 +1,4 @@
-import { bulkLoad, DtdeContext, type DtdeContextOptions, type ModelBuilder, sqlite } from 'dtde';
+import { DtdeContext, type DtdeContextOptions, type ModelBuilder, sqlite } from 'dtde';
 
 // A small app as a user writes it, run twice by tests/e2e/minified-bundle.test.ts: from source,
 // and as an esbuild bundle with --minify, which renames classes and functions and rewrites
@@ -84,7 +84,7 @@ export async function runApp(file: string): Promise<AppReport> {
         score: (i * 37) % 101,
       }),
     );
-    await bulkLoad(ctx, Customer, rows);
+    await ctx.bulkInsert(Customer, rows);
     const min = 50;
     const answers: Record<string, unknown> = {
       count: await ctx.customers.count(),

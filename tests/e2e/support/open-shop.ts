@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { bulkLoad, sqlite } from '../../../src/index.js';
+import { sqlite } from '../../../src/index.js';
 import { Oracle } from './oracle.js';
 import { shopData, type ShopData } from './shop-data.js';
 import { Archive, Customer, Event, Order, Product, ShopContext, shopShards } from './shop-model.js';
@@ -31,10 +31,10 @@ export async function openShop(options: { maxParallelShards?: number; seed?: num
   });
   await ctx.ensureCreated();
   const data = shopData(options.seed, options.size);
-  await bulkLoad(ctx, Customer, data.customers);
-  await bulkLoad(ctx, Order, data.orders);
-  await bulkLoad(ctx, Event, data.events);
-  await bulkLoad(ctx, Product, data.products);
+  await ctx.bulkInsert(Customer, data.customers);
+  await ctx.bulkInsert(Order, data.orders);
+  await ctx.bulkInsert(Event, data.events);
+  await ctx.bulkInsert(Product, data.products);
   createArchiveTables(file, data.archive);
   const oracle = new Oracle([
     [Customer, data.customers],

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { bulkLoad, sqlite, type DtdeProvider, type ShardsBuilder } from '../../../src/index.js';
+import { sqlite, type DtdeProvider, type ShardsBuilder } from '../../../src/index.js';
 import { postgres } from '../../../src/providers/postgres/postgres-provider.js';
 import { BUCKETS, REGIONS, YEARS } from '../../support/shop-model.js';
 import {
@@ -183,10 +183,10 @@ export async function openShopOn(
   try {
     await ctx.ensureCreated();
     const data = shopData(options.seed, options.size);
-    await bulkLoad(ctx, Customer, data.customers);
-    await bulkLoad(ctx, Order, data.orders);
-    await bulkLoad(ctx, Event, data.events);
-    await bulkLoad(ctx, Product, data.products);
+    await ctx.bulkInsert(Customer, data.customers);
+    await ctx.bulkInsert(Order, data.orders);
+    await ctx.bulkInsert(Event, data.events);
+    await ctx.bulkInsert(Product, data.products);
     await databases.createArchiveTables(data.archive);
     const oracle = new Oracle([
       [Customer, data.customers],

@@ -1,7 +1,7 @@
 import { mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import fc from 'fast-check';
-import { bulkLoad, sqlite } from '../../../src/index.js';
+import { sqlite } from '../../../src/index.js';
 import { expectSameAnswer, Oracle, settle } from './oracle.js';
 import { type RandomParams, layoutArb, paramsArb, rowsArb } from './random-data.js';
 import { declareShards, Item, randomContextClass, type RandomLayout } from './random-model.js';
@@ -69,7 +69,7 @@ export async function checkRandomCase(c: RandomCase, dir: string): Promise<void>
   const ctx = new Context({ provider: sqlite({ file: join(dir, 'main.db') }), shards: declareShards(c.layout) });
   try {
     await ctx.ensureCreated();
-    if (c.rows.length > 0) await bulkLoad(ctx, Item, c.rows);
+    if (c.rows.length > 0) await ctx.bulkInsert(Item, c.rows);
     const oracle = new Oracle([[Item, c.rows]]);
     const expected = await settle(() => runQuery(oracle.root(Item), c.query, c.params));
     const actual = await settle(() => runQuery(ctx.set(Item), c.query, c.params));

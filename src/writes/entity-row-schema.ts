@@ -30,8 +30,8 @@ const cache = new WeakMap<EntityModel, EntityRowSchema>();
  * `dateTime` a valid `Date`, `uuid` a GUID string. Other properties of the object are ignored.
  *
  * @example
- * entityRowSchema(customerModel).check({ id: 1, region: 'EU' }, 0, 'bulkLoad');
- * // DtdeValidationError: bulkLoad(Customer): row 0: property 'name' is missing; ...
+ * entityRowSchema(customerModel).check({ id: 1, region: 'EU' }, 0, 'bulkInsert');
+ * // DtdeValidationError: bulkInsert(Customer): row 0: property 'name' is missing; ...
  */
 export function entityRowSchema(entity: EntityModel): EntityRowSchema {
   let found = cache.get(entity);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { DtdeValidationError } from '../../src/errors/dtde-validation-error.js';
-import { entityRowSchema } from '../../src/loading/entity-row-schema.js';
+import { entityRowSchema } from '../../src/writes/entity-row-schema.js';
 import { ModelBuilder } from '../../src/metadata/model-builder.js';
 
 // "declare it nullable" is the fix for an ordinary required property, but a key cannot be
@@ -29,7 +29,7 @@ const model = new ModelBuilder()
 
 function messageFor(row: Partial<Line> | Record<string, unknown>): string {
   try {
-    entityRowSchema(model).check(row, 3, 'bulkLoad');
+    entityRowSchema(model).check(row, 3, 'bulkInsert');
   } catch (error) {
     expect(error).toBeInstanceOf(DtdeValidationError);
     return (error as Error).message;
@@ -41,7 +41,7 @@ describe('a missing key in a loaded row', () => {
   it('a missing primary key column says what a key needs, not nullable()', () => {
     const message = messageFor({ lineNo: 1, region: 'EU', note: 'x' });
     expect(message).toBe(
-      "bulkLoad(Line): row 3: property 'orderId' is missing, but it is part of the primary key, which every row needs; " +
+      "bulkInsert(Line): row 3: property 'orderId' is missing, but it is part of the primary key, which every row needs; " +
         'set it to an integer from -2147483648 to 2147483647 (int). A key cannot be nullable.',
     );
   });
@@ -60,8 +60,8 @@ describe('a missing key in a loaded row', () => {
       })
       .build()
       .entities.get(Note)!;
-    expect(() => entityRowSchema(note).check({ text: 'x' }, 0, 'bulkLoad')).toThrow(
-      "bulkLoad(Note): row 0: property 'id' is missing, but it is the primary key, which every row needs; set it to an integer from " +
+    expect(() => entityRowSchema(note).check({ text: 'x' }, 0, 'bulkInsert')).toThrow(
+      "bulkInsert(Note): row 0: property 'id' is missing, but it is the primary key, which every row needs; set it to an integer from " +
         '-2147483648 to 2147483647 (int). A key cannot be nullable; to have the database assign it, configure it with generated() ' +
         '(e.property(x => x.id).int().generated()).',
     );
@@ -76,7 +76,7 @@ describe('a missing key in a loaded row', () => {
   it('a missing shard key says that it decides the shard', () => {
     const message = messageFor({ orderId: 1, lineNo: 1, note: 'x' });
     expect(message).toBe(
-      "bulkLoad(Line): row 3: property 'region' is missing, but it is the shard key, which decides the shard the row is written to; " +
+      "bulkInsert(Line): row 3: property 'region' is missing, but it is the shard key, which decides the shard the row is written to; " +
         'set it to a string of at most 8 characters. A shard key cannot be nullable.',
     );
   });
