@@ -1,6 +1,6 @@
 import type { GroupByMergePlan, MergeRow } from '../planner/merge-plan.js';
 import { canonicalFields } from './canonical-key.js';
-import { compareRowsBy } from './compare-rows.js';
+import { compareRowsBy, type ValueComparer } from './compare-rows.js';
 import { PartialAccumulator } from './partial-accumulator.js';
 import type { ShardRow } from './run-shard-commands.js';
 import { stripRow } from './row-stream.js';
@@ -25,10 +25,12 @@ interface Group {
 export async function* mergeGroups(
   rows: AsyncIterable<ShardRow<MergeRow>>,
   plan: GroupByMergePlan,
+  comparers?: Readonly<Record<string, ValueComparer>>,
 ): AsyncGenerator<MergeRow, void, undefined> {
   const groups = new Map<string, Group>();
   const positions: number[] = [];
   for await (const { shardIndex, row } of rows) {
+    if (plan.rowCountField !== undefined && Number(row[plan.rowCountField]) === 0) continue; // an empty shard's aggregate row
     const position = (positions[shardIndex] = (positions[shardIndex] ?? -1) + 1);
     const key = canonicalFields(row, plan.keys);
     let group = groups.get(key);
@@ -53,7 +55,7 @@ export async function* mergeGroups(
     });
     return out as MergeRow;
   });
-  if (plan.order && plan.order.length > 0) output = output.sort(compareRowsBy(plan.order)); // stable
+  if (plan.order && plan.order.length > 0) output = output.sort(compareRowsBy(plan.order, comparers)); // stable
   const skip = plan.skip ?? 0;
   const end = plan.take === undefined ? output.length : skip + Math.max(0, plan.take);
   for (const row of output.slice(skip, end)) yield stripRow(row, plan.stripFields);

@@ -1,11 +1,12 @@
 import type { MergeRow, OrderedMergePlan } from '../planner/merge-plan.js';
-import { compareRowsBy } from './compare-rows.js';
+import { compareRowsBy, type ValueComparer } from './compare-rows.js';
 import { kWayMerge } from './k-way-merge.js';
 import { distinctRows, skipTake, stripRows } from './row-stream.js';
 
 /**
  * Applies an `ordered` plan to per-shard streams, each sorted by `plan.keys`: k-way merge (ties
- * by shard index), strip helper columns, optional distinct, then skip and take once. Pulls no
+ * by shard index; a field in `comparers` compares in its engine's order), strip helper columns,
+ * optional distinct, then skip and take once. Pulls no
  * more rows than `skip + take` (plus duplicates) need.
  *
  * @example
@@ -14,7 +15,8 @@ import { distinctRows, skipTake, stripRows } from './row-stream.js';
 export function mergeOrdered(
   streams: readonly AsyncIterable<MergeRow>[],
   plan: OrderedMergePlan,
+  comparers?: Readonly<Record<string, ValueComparer>>,
 ): AsyncGenerator<MergeRow, void, undefined> {
-  const merged = stripRows(kWayMerge(streams, compareRowsBy(plan.keys)), plan.stripFields);
+  const merged = stripRows(kWayMerge(streams, compareRowsBy(plan.keys, comparers)), plan.stripFields);
   return skipTake(plan.distinct ? distinctRows(merged) : merged, plan.skip, plan.take);
 }

@@ -1,5 +1,6 @@
 import type { MergeRow, RowsMergePlan } from '../planner/merge-plan.js';
 import { publishQueryDone, publishQueryPlan } from './diagnostics.js';
+import type { ValueComparer } from './compare-rows.js';
 import { mergeConcat, mergeDistinct } from './merge-concat.js';
 import { mergeGroups } from './merge-groups.js';
 import { mergeOrdered } from './merge-ordered.js';
@@ -18,6 +19,8 @@ export interface MergeOptions extends Omit<RunShardCommandsOptions, 'access'> {
   readonly entity?: string;
   /** Why the plan has no command, published with it (see `ShardQueryPlan.noShardReason`). */
   readonly noShardReason?: string;
+  /** Per row field, the engine's order where it is not dtde's default (see `Dialect.orderComparer`). */
+  readonly comparers?: Readonly<Record<string, ValueComparer>>;
 }
 
 /**
@@ -48,7 +51,7 @@ async function* runRowsMerge(
   let error: unknown;
   const run = runShardCommands(commands, { ...options, access: shardAccessFor(plan) });
   try {
-    for await (const row of openRowsMerge(plan, run)) {
+    for await (const row of openRowsMerge(plan, run, options.comparers)) {
       rowCount++;
       yield row;
     }
@@ -67,16 +70,20 @@ export function shardAccessFor(plan: RowsMergePlan): ShardAccess {
 }
 
 /** The merged rows of `plan` over a run started with `shardAccessFor(plan)`. */
-export function openRowsMerge(plan: RowsMergePlan, run: ShardRun<MergeRow>): AsyncGenerator<MergeRow, void, undefined> {
+export function openRowsMerge(
+  plan: RowsMergePlan,
+  run: ShardRun<MergeRow>,
+  comparers?: Readonly<Record<string, ValueComparer>>,
+): AsyncGenerator<MergeRow, void, undefined> {
   switch (plan.kind) {
     case 'ordered':
-      return mergeOrdered(run.streams, plan);
+      return mergeOrdered(run.streams, plan, comparers);
     case 'concat':
       return mergeConcat(rowsOf(run.interleaved), plan);
     case 'distinct':
       return mergeDistinct(rowsOf(run.interleaved), plan);
     case 'groupBy':
-      return mergeGroups(run.interleaved, plan);
+      return mergeGroups(run.interleaved, plan, comparers);
   }
 }
 
@@ -84,7 +91,11 @@ export function publishPlan(options: MergeOptions, commands: readonly ShardComma
   const { entity, noShardReason } = options;
   if (entity === undefined) return;
   const shardIds = commands.map((c) => c.shardId);
-  publishQueryPlan(shardIds.length > 0 ? { entity, shardIds } : { entity, shardIds, noShardMatched: true, reason: noShardReason ?? 'no shard can hold matching rows' });
+  publishQueryPlan(
+    shardIds.length > 0
+      ? { entity, shardIds }
+      : { entity, shardIds, noShardMatched: true, reason: noShardReason ?? 'no shard can hold matching rows' },
+  );
 }
 
 export function publishDone(entity: string | undefined, started: number, rowCount: number, error: unknown): void {

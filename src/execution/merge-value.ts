@@ -30,7 +30,7 @@ export async function mergeValue(
       case 'aggregate':
         return await mergeAggregate(rowsOf(run.interleaved), plan);
       case 'element':
-        return await takeElement(openRowsMerge(plan.source, run), plan.op);
+        return await takeElement(openRowsMerge(plan.source, run, options.comparers), plan.op);
     }
   } catch (e) {
     error = e;

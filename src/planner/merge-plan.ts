@@ -1,4 +1,3 @@
-
 /**
  * How the answers of several shard commands combine into one query result. Produced by the
  * planner next to the per-shard SQL, consumed by `mergeRows` / `mergeValue` in src/execution.
@@ -28,7 +27,10 @@ export type ValueMergePlan = AggregateMergePlan | ElementMergePlan;
 /** A shard row as drivers yield it: column alias to value. */
 export type MergeRow = Readonly<Record<string, unknown>>;
 
-/** One key of a client-side ordering; compared with `compareValues`, flipped when descending. */
+/**
+ * One key of a client-side ordering; compared with `compareValues` (or, for a column type the
+ * engine orders its own way, the dialect's `orderComparer`), flipped when descending.
+ */
 export interface MergeOrderKey {
   /** The property of the row object that holds the key value. */
   readonly field: string;
@@ -117,10 +119,7 @@ export type AggregateMergePlan = {
    * Without it, "no non-null value" is treated as empty.
    */
   readonly rowCountField?: string;
-} & (
-  | PartialAggregate
-  | { readonly op: 'any' | 'all'; readonly field?: string }
-);
+} & (PartialAggregate | { readonly op: 'any' | 'all'; readonly field?: string });
 
 /**
  * `first`/`firstOrDefault` (source limited to 1 row per shard and `take: 1`) and
@@ -159,6 +158,12 @@ export interface GroupByMergePlan extends Paging {
   readonly kind: 'groupBy';
   readonly keys: readonly GroupKeyField[];
   readonly aggregates: readonly GroupAggregate[];
+  /**
+   * A per-shard `COUNT(*)` column, present when no key part reads a column (a constant key has no
+   * GROUP BY term, so a shard without rows still answers one row of empty aggregates): a row
+   * whose count is 0 is no group.
+   */
+  readonly rowCountField?: string;
   readonly order?: readonly MergeOrderKey[];
   readonly stripFields?: readonly string[];
 }

@@ -9,7 +9,7 @@ import type { GroupAggregate, GroupByMergePlan } from './merge-plan.js';
 import { rowAlias, translateFilters } from './plan-rows.js';
 import type { GroupShape, QueryShape } from './query-shape.js';
 import type { RowFinish } from './shard-query-plan.js';
-import { type SelectItem, type SqlExpr, type SqlType, sql, sumOf } from '../sql/sql-ast.js';
+import { type SelectItem, type SqlExpr, type SqlExprVisitor, type SqlType, sql, sumOf, visitSqlExpr } from '../sql/sql-ast.js';
 import { translateExpression, translateSelector } from './translate-expression.js';
 
 export interface GroupQueryParts {
@@ -36,12 +36,15 @@ export function planGroup(shape: QueryShape, group: GroupShape, entity: EntityMo
   const groupBy: SqlExpr[] = [];
 
   const keyBody = group.key.lambda.body;
-  const keyParts = keyBody.kind === 'object' ? keyBody.properties.map((p) => ({ name: p.name, value: p.value })) : [{ name: null, value: keyBody }];
+  const keyParts =
+    keyBody.kind === 'object' ? keyBody.properties.map((p) => ({ name: p.name, value: p.value })) : [{ name: null, value: keyBody }];
   const keyFields = keyParts.map((part, i) => {
     const field = `__g${i}`;
     const t = translateSelector({ lambda: { ...group.key.lambda, body: part.value }, params: group.key.params }, target);
     columns.push({ expr: t.sql, alias: field });
-    groupBy.push(t.sql);
+    // A key part that reads no column (a params value, a constant) is the same for every row: it
+    // splits nothing, so it needs no GROUP BY term (SQL Server refuses `GROUP BY @p0`, Msg 164).
+    if (readsColumn(t.sql)) groupBy.push(t.sql);
     if (t.type) fieldTypes[field] = t.type;
     return field;
   });
@@ -63,7 +66,12 @@ export function planGroup(shape: QueryShape, group: GroupShape, entity: EntityMo
       return { op: 'count', countField: partial, output };
     }
     const arg = call.args[0] as LambdaExpression;
-    const value = translateExpression(arg.body, { model: entity, alias, params: group.select.params, lambdaSource: group.select.lambda.source });
+    const value = translateExpression(arg.body, {
+      model: entity,
+      alias,
+      params: group.select.params,
+      lambdaSource: group.select.lambda.source,
+    });
     const typed = (field: string): void => {
       if (value.type) fieldTypes[field] = value.type;
     };
@@ -82,15 +90,23 @@ export function planGroup(shape: QueryShape, group: GroupShape, entity: EntityMo
         columns.push({ expr: sql.fn('count_big', value.sql), alias: `${partial}c` });
         typed(`${partial}s`);
         return { op: 'average', sumField: `${partial}s`, countField: `${partial}c`, output };
+      default:
+        // AggregateExtractor lets only the group aggregates through.
+        throw new DtdeTranslationError(`'${String(method)}' is not an aggregate of a group.`, { lambdaSource: group.select.lambda.source });
     }
   });
+
+  // Without a GROUP BY term the shard's SELECT is a plain aggregate, which answers one row even
+  // when the shard has no rows; its row count tells the merge that this row is no group.
+  const rowCountField = groupBy.length === 0 ? '__n' : undefined;
+  if (rowCountField !== undefined) columns.push({ expr: sql.fn('count_big'), alias: rowCountField });
 
   return {
     columns,
     where: translateFilters(shape.filters, entity),
     groupBy,
     fieldTypes,
-    merge: { kind: 'groupBy', keys: keyFields.map((field) => ({ field })), aggregates },
+    merge: { kind: 'groupBy', keys: keyFields.map((field) => ({ field })), aggregates, ...(rowCountField ? { rowCountField } : {}) },
     finish: {
       kind: 'group',
       keyFields,
@@ -101,6 +117,25 @@ export function planGroup(shape: QueryShape, group: GroupShape, entity: EntityMo
     },
   };
 }
+
+/** Whether an expression reads a column of the row (else its value is the same for every row). */
+function readsColumn(node: SqlExpr): boolean {
+  return visitSqlExpr(node, READS_COLUMN);
+}
+
+const READS_COLUMN: SqlExprVisitor<boolean> = {
+  column: () => true,
+  param: () => false,
+  literal: () => false,
+  binary: (n) => readsColumn(n.left) || readsColumn(n.right),
+  unary: (n) => readsColumn(n.operand),
+  isNull: (n) => readsColumn(n.operand),
+  inList: (n) => readsColumn(n.operand) || n.values.some(readsColumn),
+  stringMatch: (n) => readsColumn(n.operand),
+  function: (n) => n.args.some(readsColumn),
+  case: (n) => n.whens.some((w) => readsColumn(w.when) || readsColumn(w.then)) || (n.else !== null && readsColumn(n.else)),
+  coalesce: (n) => n.args.some(readsColumn),
+};
 
 /** Replaces `g.sum(o => ...)` and friends with `g.__aN` and remembers the calls, in order. */
 class AggregateExtractor extends ExpressionTransformer {

@@ -97,7 +97,10 @@ export function planRowQuery(shape: QueryShape, entity: EntityModel): RowQueryPa
       add(field, expr, type);
       hiddenFields.push(field);
     }
-    orderBy.push({ expr, descending });
+    // Distinct rows are ordered by their select-list alias: the ORDER BY of a SELECT DISTINCT must
+    // name what the select list has, and the expression again would bind its parameters anew
+    // (`ORDER BY COALESCE(x, @p2)` no longer matches `COALESCE(x, @p1)`, SQL Server Msg 145).
+    orderBy.push({ expr: distinct ? sql.column(null, field) : expr, descending });
     mergeKeys.push({ field, descending });
   };
 
@@ -140,7 +143,8 @@ export function rowsMergePlan(parts: RowQueryParts, shape: QueryShape, single: b
   const stripFields = parts.hiddenFields.length ? parts.hiddenFields : undefined;
   if (single) return { kind: 'concat', stripFields };
   const paging = { skip: shape.skip || undefined, take: shape.take ?? undefined };
-  if (parts.mergeKeys.length > 0) return { kind: 'ordered', keys: parts.mergeKeys, stripFields, distinct: parts.distinct || undefined, ...paging };
+  if (parts.mergeKeys.length > 0)
+    return { kind: 'ordered', keys: parts.mergeKeys, stripFields, distinct: parts.distinct || undefined, ...paging };
   if (parts.distinct) return { kind: 'distinct', stripFields, ...paging };
   return { kind: 'concat', stripFields, ...paging };
 }

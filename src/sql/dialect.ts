@@ -91,6 +91,17 @@ export interface Dialect {
   readonly maxParametersPerStatement: number;
   /** Most rows one `INSERT … VALUES` may carry (SQL Server: 1000). */
   readonly maxRowsPerInsert: number;
+  /**
+   * How the engine orders two non-null values of `type`, when that is not dtde's default order
+   * (numbers by value, dates by instant, strings by code point, booleans false first). The merge of
+   * shard answers orders by it, so that a merged order is the order one table gives on this
+   * engine. Leave it out, or return undefined, for the default. SQL Server orders
+   * `uniqueidentifier` by byte groups, the last six bytes first.
+   *
+   * @example
+   * mssqlDialect.orderComparer?.({ kind: 'uuid' })?.(a, b); // SQL Server's GUID order
+   */
+  orderComparer?(type: SqlType): ((a: unknown, b: unknown) => number) | undefined;
   /** A JavaScript value as the driver binds it for a column or parameter of `type`. */
   toDbValue(value: unknown, type: SqlType | null): unknown;
   /** A value the driver returned for a column of `type`, as the JavaScript value dtde promises. */

@@ -2,11 +2,7 @@ import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { ColumnType } from '../../src/metadata/model.js';
 import { type SelectStatement, selectStatement, sql } from '../../src/sql/sql-ast.js';
-import {
-  mssqlDialect,
-  mssqlExecuteSqlText,
-  mssqlParameterDeclarations,
-} from '../../src/providers/mssql/mssql-dialect.js';
+import { mssqlDialect, mssqlExecuteSqlText, mssqlParameterDeclarations } from '../../src/providers/mssql/mssql-dialect.js';
 import { sqliteDialect } from '../../src/providers/sqlite/sqlite-dialect.js';
 import { createItemDb, parseTsql } from '../planner/translate-fixtures.js';
 
@@ -50,9 +46,15 @@ const selects: SelectCase[] = [
   },
   {
     name: 'offset with no order: ORDER BY (SELECT NULL) in T-SQL',
-    stmt: selectStatement(from, { columns: [{ expr: sql.fn('count_big'), alias: 'n' }], where: sql.binary('>', id, sql.param(2, { kind: 'int' })), offset: 0, limit: 1 }),
+    stmt: selectStatement(from, {
+      columns: [{ expr: sql.fn('count_big'), alias: 'n' }],
+      where: sql.binary('>', id, sql.param(2, { kind: 'int' })),
+      offset: 0,
+      limit: 1,
+    }),
     sqlite: 'SELECT COUNT(*) AS "n" FROM "Items" AS "c" WHERE "c"."id" > ? LIMIT ? OFFSET ?',
-    mssql: 'SELECT COUNT_BIG(*) AS [n] FROM [Items] AS [c] WHERE [c].[id] > @p0 ORDER BY (SELECT NULL) OFFSET @p1 ROWS FETCH NEXT @p2 ROWS ONLY',
+    mssql:
+      'SELECT COUNT_BIG(*) AS [n] FROM [Items] AS [c] WHERE [c].[id] > @p0 ORDER BY (SELECT NULL) OFFSET @p1 ROWS FETCH NEXT @p2 ROWS ONLY',
     rows: [{ n: 6n }],
   },
   {
@@ -82,7 +84,10 @@ const selects: SelectCase[] = [
     stmt: selectStatement(from, {
       distinct: true,
       columns: [
-        { expr: { kind: 'case', whens: [{ when: sql.isNull(sql.column('c', 'qty')), then: sql.literal(1) }], else: sql.literal(0) }, alias: 'noQty' },
+        {
+          expr: { kind: 'case', whens: [{ when: sql.isNull(sql.column('c', 'qty')), then: sql.literal(1) }], else: sql.literal(0) },
+          alias: 'noQty',
+        },
         { expr: { kind: 'coalesce', args: [sql.column('c', 'qty'), sql.param(-9, { kind: 'int' })] }, alias: 'q' },
         { expr: sql.fn('greatest', sql.column('c', 'qty'), sql.param(3, { kind: 'int' })), alias: 'g' },
       ],
@@ -101,7 +106,10 @@ const selects: SelectCase[] = [
   },
   {
     name: 'select star from a schema-qualified table',
-    stmt: selectStatement({ table: { name: 'Items', schema: 'main' }, alias: 'c' }, { where: sql.binary('=', id, sql.param(1, { kind: 'int' })) }),
+    stmt: selectStatement(
+      { table: { name: 'Items', schema: 'main' }, alias: 'c' },
+      { where: sql.binary('=', id, sql.param(1, { kind: 'int' })) },
+    ),
     sqlite: 'SELECT * FROM "main"."Items" AS "c" WHERE "c"."id" = ?',
     mssql: 'SELECT * FROM [main].[Items] AS [c] WHERE [c].[id] = @p0',
     rows: [expect.objectContaining({ id: 1n, Code: 'A1' })],
@@ -163,7 +171,8 @@ describe('DDL in both dialects', () => {
       sqlite:
         'CREATE TABLE IF NOT EXISTS "Orders_2024" ("id" INTEGER NOT NULL, "name" TEXT, "notes" TEXT, "big" INTEGER NOT NULL, "price" REAL NOT NULL, "on" INTEGER NOT NULL, "at" TEXT, "uid" TEXT, PRIMARY KEY ("id", "big"))',
       mssql:
-        "IF OBJECT_ID(N'[dbo].[Orders_2024]', N'U') IS NULL CREATE TABLE [dbo].[Orders_2024] ([id] int NOT NULL, [name] nvarchar(40) NULL, [notes] nvarchar(max) NULL, [big] bigint NOT NULL, [price] decimal(12,4) NOT NULL, [on] bit NOT NULL, [at] datetime2(7) NULL, [uid] uniqueidentifier NULL, CONSTRAINT [PK_Orders_2024] PRIMARY KEY ([id], [big]))",
+        // The schema is created when missing (CREATE SCHEMA must be alone in its batch, hence EXEC).
+        "IF SCHEMA_ID(N'dbo') IS NULL EXEC(N'CREATE SCHEMA [dbo]'); IF OBJECT_ID(N'[dbo].[Orders_2024]', N'U') IS NULL CREATE TABLE [dbo].[Orders_2024] ([id] int NOT NULL, [name] nvarchar(40) NULL, [notes] nvarchar(max) NULL, [big] bigint NOT NULL, [price] decimal(12,4) NOT NULL, [on] bit NOT NULL, [at] datetime2(7) NULL, [uid] uniqueidentifier NULL, CONSTRAINT [PK_Orders_2024] PRIMARY KEY ([id], [big]))",
     });
     const scratch = new Database(':memory:');
     scratch.exec(sqlite.sql);
@@ -175,7 +184,9 @@ describe('DDL in both dialects', () => {
 
   it('creates a generated key (AUTOINCREMENT / IDENTITY)', async () => {
     const stmt = {
-      kind: 'createTable' as const, table: { name: 'Log' }, primaryKey: ['id'],
+      kind: 'createTable' as const,
+      table: { name: 'Log' },
+      primaryKey: ['id'],
       columns: [{ ...ddlColumns[0], generated: true }, ddlColumns[1]],
     };
     const sqlite = sqliteDialect.renderCreateTable(stmt);
@@ -193,7 +204,7 @@ describe('DDL in both dialects', () => {
   });
 
   it('drops tables idempotently', async () => {
-    const stmt = { kind: 'dropTable' as const, table: { name: "Odd'Name]" , schema: 'dbo' } };
+    const stmt = { kind: 'dropTable' as const, table: { name: "Odd'Name]", schema: 'dbo' } };
     const sqlite = sqliteDialect.renderDropTable(stmt);
     const mssql = mssqlDialect.renderDropTable(stmt);
     expect({ sqlite: sqlite.sql, mssql: mssql.sql }).toEqual({
@@ -211,10 +222,18 @@ describe('value conversion', () => {
   it('round-trips every column type through a real SQLite table', () => {
     const scratch = new Database(':memory:');
     scratch.defaultSafeIntegers(true);
-    scratch.exec(sqliteDialect.renderCreateTable({ kind: 'createTable', table: { name: 'V' }, columns: ddlColumns, primaryKey: ['id'] }).sql);
+    scratch.exec(
+      sqliteDialect.renderCreateTable({ kind: 'createTable', table: { name: 'V' }, columns: ddlColumns, primaryKey: ['id'] }).sql,
+    );
     const values: Record<string, unknown> = {
-      id: 1, name: 'Zoë', notes: null, big: 2n ** 62n + 1n, price: 0.1 + 0.2, on: true,
-      at: new Date('2024-02-29T23:59:59.999Z'), uid: '0f8fad5b-d9cb-469f-a165-70867728950e',
+      id: 1,
+      name: 'Zoë',
+      notes: null,
+      big: 2n ** 62n + 1n,
+      price: 0.1 + 0.2,
+      on: true,
+      at: new Date('2024-02-29T23:59:59.999Z'),
+      uid: '0f8fad5b-d9cb-469f-a165-70867728950e',
     };
     scratch
       .prepare(`INSERT INTO "V" VALUES (${ddlColumns.map(() => '?').join(', ')})`)

@@ -12,6 +12,7 @@ import type {
 import type { BoundParameter, RenderedSql } from '../../sql/dialect.js';
 import { RenderState, SqlRenderer, escapeLikePattern, matchPattern } from '../../sql/sql-renderer.js';
 import { registerDialect } from '../dialect-registry.js';
+import { compareMssqlUuid } from './compare-mssql-uuid.js';
 import { mssqlParameterType } from './mssql-parameter-type.js';
 
 /**
@@ -90,11 +91,23 @@ export class MssqlDialect extends SqlRenderer {
       );
     }
     const table = this.quoteTable(statement.table);
-    return { sql: `IF ${this.objectIdTest(statement.table)} IS NULL CREATE TABLE ${table} (${columns.join(', ')})`, parameters: [] };
+    const create = `IF ${this.objectIdTest(statement.table)} IS NULL CREATE TABLE ${table} (${columns.join(', ')})`;
+    const schema = statement.table.schema;
+    if (schema === undefined) return { sql: create, parameters: [] };
+    // CREATE SCHEMA must be alone in its batch, hence EXEC.
+    const createSchema = nText(`CREATE SCHEMA ${this.quoteIdentifier(schema)}`);
+    return { sql: `IF SCHEMA_ID(${nText(schema)}) IS NULL EXEC(${createSchema}); ${create}`, parameters: [] };
   }
 
   renderDropTable(statement: DropTableStatement): RenderedSql {
     return { sql: `IF ${this.objectIdTest(statement.table)} IS NOT NULL DROP TABLE ${this.quoteTable(statement.table)}`, parameters: [] };
+  }
+
+  override renderTableNames(): RenderedSql {
+    return {
+      sql: "SELECT TABLE_NAME AS name FROM INFORMATION_SCHEMA.TABLES WHERE TABLE_SCHEMA = SCHEMA_NAME() AND TABLE_TYPE = 'BASE TABLE'",
+      parameters: [],
+    };
   }
 
   /** Upper-case catalog names (a case-sensitive collation needs them); unqualified tables are in `SCHEMA_NAME()`. */
@@ -107,6 +120,11 @@ export class MssqlDialect extends SqlRenderer {
       sql: `SELECT COLUMN_NAME AS name FROM INFORMATION_SCHEMA.COLUMNS WHERE TABLE_NAME = ${name} AND TABLE_SCHEMA = ${schema}`,
       parameters: state.parameters,
     };
+  }
+
+  /** `uniqueidentifier` orders by byte groups, the last six bytes first; the rest as dtde's default. */
+  orderComparer(type: SqlType): ((a: unknown, b: unknown) => number) | undefined {
+    return type.kind === 'uuid' ? compareMssqlUuid : undefined;
   }
 
   /** Dates, numbers, strings and booleans go to the driver (tedious) as they are; bigints as text. */
@@ -173,12 +191,15 @@ export class MssqlDialect extends SqlRenderer {
   }
 
   private countParam(count: number, state: RenderState): string {
-    return this.placeholder({ kind: 'param', value: count, type: { kind: Number.isSafeInteger(count) && count <= 2147483647 ? 'int' : 'bigint' } }, state);
+    return this.placeholder(
+      { kind: 'param', value: count, type: { kind: Number.isSafeInteger(count) && count <= 2147483647 ? 'int' : 'bigint' } },
+      state,
+    );
   }
 
   private objectIdTest(table: TableName): string {
     // The quoted name goes inside an N'' literal, so its quotes are doubled.
-    return `OBJECT_ID(N'${this.quoteTable(table).replace(/'/g, "''")}', N'U')`;
+    return `OBJECT_ID(${nText(this.quoteTable(table))}, N'U')`;
   }
 
   protected renderFunction(node: FunctionCallExpr, args: readonly string[]): string {
@@ -209,9 +230,15 @@ export class MssqlDialect extends SqlRenderer {
         return `${node.name.toUpperCase()}(${a})`;
       case 'sum_bigint':
         return `SUM(CAST(${args[0]} AS bigint))`;
-      case 'fmod':
-        // T-SQL's % keeps the fraction for decimal operands, as JavaScript does.
-        return `(${args[0]} % ${args[1]})`;
+      case 'fmod': {
+        // JavaScript's % on doubles (the remainder keeps the dividend's sign; by zero it is NULL, as
+        // in the evaluator). T-SQL refuses % on float operands (Msg 8117), so it is spelled out with
+        // ROUND(…, 0, 1), which truncates. Like every double remainder computed this way it can
+        // differ from JavaScript's exact one when x / y rounds up to a whole number (1 % 0.1).
+        const x = `CAST(${args[0]} AS float)`;
+        const y = `CAST(${args[1]} AS float)`;
+        return `(${x} - ${y} * ROUND(${x} / NULLIF(${y}, 0), 0, 1))`;
+      }
       case 'count':
       case 'count_big':
         return `${node.name.toUpperCase()}(${args.length === 0 ? '*' : `${node.distinct ? 'DISTINCT ' : ''}${a}`})`;
@@ -232,10 +259,15 @@ export class MssqlDialect extends SqlRenderer {
   }
 }
 
+/** `text` as a T-SQL N'' literal (for catalog names built from validated identifiers, never values). */
+function nText(text: string): string {
+  return `N'${text.replace(/'/g, "''")}'`;
+}
+
 /** Math.min/Math.max over SQL values: NULL when any argument is NULL, as SQLite's min()/max(). */
 function extremum(args: readonly string[], op: '<=' | '>='): string {
-  return args.reduce((acc, next) =>
-    `CASE WHEN ${acc} IS NULL OR ${next} IS NULL THEN NULL WHEN ${acc} ${op} ${next} THEN ${acc} ELSE ${next} END`,
+  return args.reduce(
+    (acc, next) => `CASE WHEN ${acc} IS NULL OR ${next} IS NULL THEN NULL WHEN ${acc} ${op} ${next} THEN ${acc} ELSE ${next} END`,
   );
 }
 
