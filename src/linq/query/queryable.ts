@@ -513,7 +513,7 @@ export class Queryable<T> implements AsyncIterable<T> {
 
   /** Stream the rows, with an optional AbortSignal: `for await (const c of q.stream({ signal }))`. */
   stream(options?: ExecuteOptions): AsyncIterable<T> {
-    return this.streamFrom(CallSite.capture(Queryable.prototype.stream, '.stream()'), options);
+    return this.streamFrom(CallSite.captureEarly(Queryable.prototype.stream, '.stream()'), options);
   }
 
   /**
@@ -552,7 +552,9 @@ export class Queryable<T> implements AsyncIterable<T> {
 
   /** `for await (const row of query)` streams the rows. */
   [Symbol.asyncIterator](): AsyncIterator<T> {
-    return this.streamFrom(CallSite.capture(Queryable.prototype[Symbol.asyncIterator], 'for await (... of query)'))[Symbol.asyncIterator]();
+    return this.streamFrom(CallSite.captureEarly(Queryable.prototype[Symbol.asyncIterator], 'for await (... of query)'))[
+      Symbol.asyncIterator
+    ]();
   }
 
   /** @internal A queryable of the same executor over `query` plus one operator. */
@@ -606,17 +608,18 @@ export class Queryable<T> implements AsyncIterable<T> {
   }
 
   /**
-   * Runs a terminal for the public method `api`: the call site is recorded first (cheaply; it is
-   * formatted only on failure), so a dtde error it throws, or rejects with from inside the engine
-   * (a `DtdeShardError`), starts its stack at the user's line and names it in its message.
+   * Runs a terminal for the public method `api`: the call site is recorded first (its first user
+   * frames only; it is formatted only on failure), so a dtde error it rejects with from inside the
+   * engine (a `DtdeShardError`) starts its stack at the user's line and names it in its message.
+   * One it throws at once gets the user's whole stack, which is still there.
    */
   private terminal<R>(api: Function, label: string, run: () => Promise<R>): Promise<R> {
-    const site = CallSite.capture(api, label);
+    const site = CallSite.captureEarly(api, label);
     let promise: Promise<R>;
     try {
       promise = run();
     } catch (error) {
-      throw site.relocate(error);
+      throw CallSite.capture(api, label).relocate(error);
     }
     return promise.catch((error: unknown) => {
       throw site.relocate(error);
