@@ -10,6 +10,7 @@ export { DtdeContext, type SaveChangesOptions } from './context/dtde-context.js'
 export { DbSet } from './context/db-set.js';
 export { TemporalDbSet } from './context/temporal-db-set.js';
 export type { DtdeContextOptions, ResolvedContextOptions } from './context/context-options.js';
+export type { LogLevel, LogOption, QueryLogEvent } from './context/query-log.js';
 export { ModelBuilder, type ModelBuilderOptions } from './metadata/model-builder.js';
 export { EntityTypeBuilder, type ShardByOptions, type ValueShardKey, type HashShardKey } from './metadata/entity-type-builder.js';
 export {

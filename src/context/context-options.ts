@@ -3,6 +3,7 @@ import { DtdeConfigurationError } from '../errors/dtde-configuration-error.js';
 import { isDtdeProvider, type DtdeProvider } from '../providers/provider.js';
 import { DEFAULT_MAX_IDENTIFIER_LENGTH } from '../metadata/identifier.js';
 import type { ConnectionRef } from '../metadata/model.js';
+import type { LogOption } from './query-log.js';
 import type { ShardsBuilder } from '../metadata/shards-builder.js';
 
 /** What a context is constructed with. Later issues add options here and to the schema below. */
@@ -39,6 +40,11 @@ export interface DtdeContextOptions {
   readonly recoverOnFirstWrite?: boolean;
   /** The clock saves read their instant from (markers, log entries, temporal versions). Default `() => new Date()`. */
   readonly clock?: () => Date;
+  /**
+   * Log each shard command this context runs: `['query']` prints SQL, parameters, time and rows;
+   * a function receives the events; `{ emit, parameters: false }` leaves the values out. See `LogOption`.
+   */
+  readonly log?: LogOption;
 }
 
 /** The options after validation, defaults applied. */
@@ -52,6 +58,7 @@ export interface ResolvedContextOptions {
   readonly coordinator: ConnectionRef | null;
   readonly recoverOnFirstWrite: boolean;
   readonly clock: () => Date;
+  readonly log: LogOption | undefined;
 }
 
 // What each option must be, in the words of the error message (`expected <this>, got <value>`).
@@ -65,6 +72,7 @@ const EXPECTED: Record<keyof DtdeContextOptions, string> = {
   coordinator: "a connection, as shards take it ({ file: 'coordinator.db' })",
   recoverOnFirstWrite: 'true or false',
   clock: 'a function returning a Date',
+  log: "['query'], ['error'], a function receiving each event, or { emit, parameters: false }",
 };
 
 const schema = z.strictObject({
@@ -77,7 +85,16 @@ const schema = z.strictObject({
   coordinator: z.custom<ConnectionRef>((v) => typeof v === 'object' && v !== null && !Array.isArray(v)).optional(),
   recoverOnFirstWrite: z.boolean().default(true),
   clock: z.custom<() => Date>((v) => typeof v === 'function').optional(),
+  log: z.custom<LogOption>(isLogOption).optional(),
 });
+
+function isLogOption(v: unknown): boolean {
+  const levels = (x: unknown) => Array.isArray(x) && x.every((l) => l === 'query' || l === 'error');
+  if (typeof v === 'function' || levels(v)) return true;
+  if (typeof v !== 'object' || v === null) return false;
+  const o = v as { emit?: unknown; parameters?: unknown };
+  return (typeof o.emit === 'function' || levels(o.emit)) && (o.parameters === undefined || typeof o.parameters === 'boolean');
+}
 
 /**
  * Validates context options and applies defaults. A wrong option gives one DtdeConfigurationError
@@ -101,6 +118,7 @@ export function parseContextOptions(input: unknown = {}): ResolvedContextOptions
     coordinator: o.coordinator ?? null,
     recoverOnFirstWrite: o.recoverOnFirstWrite,
     clock: o.clock ?? (() => new Date()),
+    log: o.log,
   });
 }
 

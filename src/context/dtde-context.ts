@@ -17,6 +17,7 @@ import { TemporalDbSet } from './temporal-db-set.js';
 import { NoProviderExecutor } from './no-provider-executor.js';
 import { ContextWrites } from './context-writes.js';
 import { DateShardCatalog } from './date-shard-catalog.js';
+import { subscribeQueryLog } from './query-log.js';
 import type { BulkInsertOptions, BulkInsertResult } from '../writes/bulk-insert.js';
 import type { RecoveryResult } from '../writes/recover-transactions.js';
 import type { WriteRuntime } from '../writes/write-runtime.js';
@@ -66,12 +67,14 @@ export abstract class DtdeContext implements AsyncDisposable {
   #started = false;
   #closing: Promise<void> | null = null;
   readonly #writes: ContextWrites;
+  #stopLog: (() => void) | undefined;
 
   constructor(options: DtdeContextOptions = {}) {
     this.options = parseContextOptions(options);
     const declared = buildShardLayout(this.options.shards);
     this.#shards = new DateShardCatalog(declared, () => this.#provider('query').databaseId(null));
     this.#writes = new ContextWrites(() => this.#writeRuntime('saveChanges'), { autoRecover: this.options.recoverOnFirstWrite });
+    if (this.options.log !== undefined) this.#stopLog = subscribeQueryLog(this.options.log, this);
   }
 
   /** Configures the entities of this context. Override it; the default configures none. */
@@ -103,6 +106,7 @@ export abstract class DtdeContext implements AsyncDisposable {
         queryTimeoutMs: this.options.queryTimeoutMs,
         maxIdentifierLength: this.options.maxIdentifierLength,
         strictRouting: this.options.strictRouting,
+        source: context,
       };
     });
     const writes = this.#writes;
@@ -193,6 +197,8 @@ export abstract class DtdeContext implements AsyncDisposable {
    * try { ... } finally { await ctx.close(); }
    */
   close(): Promise<void> {
+    this.#stopLog?.();
+    this.#stopLog = undefined;
     this.#closing ??= this.options.provider?.driver.close() ?? Promise.resolve();
     return this.#closing;
   }

@@ -40,6 +40,10 @@ export interface QueryShardMessage {
   readonly error?: unknown;
   /** True when dtde stopped the command early: results were complete, another shard failed, abort or timeout. */
   readonly cancelled?: boolean;
+  /** The values bound to the command's parameters, in order (what the `log` option prints). */
+  readonly parameters?: readonly unknown[];
+  /** The context that ran the query, so a subscriber can tell contexts apart (`message.source === ctx`). */
+  readonly source?: object;
 }
 
 /** The end of a query: rows returned to the caller (1 for a scalar result). */

@@ -9,6 +9,9 @@ export interface SingleShardCommand {
   readonly sql: string;
   /** Streams the command's rows, already converted; must stop when `signal` aborts. */
   readonly run: (signal: AbortSignal | undefined) => AsyncIterable<MergeRow>;
+  /** The bound parameter values, and who ran the query: published with the command's diagnostics. */
+  readonly parameters?: readonly unknown[];
+  readonly source?: object;
 }
 
 export interface SingleShardOptions {
@@ -64,6 +67,8 @@ export async function readSingleShard(command: SingleShardCommand, options: Sing
     publishQueryShard({
       shardId: command.shardId,
       sql: command.sql,
+      parameters: command.parameters,
+      source: command.source,
       durationMs: performance.now() - shardStarted,
       rowCount: rows.length,
       ...(failure !== undefined && !signal?.aborted ? { error: failure } : {}),

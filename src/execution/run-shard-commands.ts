@@ -13,6 +13,9 @@ export interface ShardCommand<T> {
   readonly sql: string;
   /** Starts the command and streams its rows; must stop (throw or end) when `signal` aborts. */
   readonly run: (signal: AbortSignal) => AsyncIterable<T>;
+  /** The bound parameter values, and who ran the query: published with the command's diagnostics. */
+  readonly parameters?: readonly unknown[];
+  readonly source?: object;
 }
 
 /**
@@ -204,6 +207,8 @@ class ShardRunner<T> implements ShardRun<T> {
     publishQueryShard({
       shardId: command.shardId,
       sql: command.sql,
+      parameters: command.parameters,
+      source: command.source,
       durationMs: performance.now() - started,
       rowCount,
       ...(error !== undefined ? { error } : {}),

@@ -39,6 +39,8 @@ export interface ShardedQueryRuntime {
   readonly maxIdentifierLength?: number;
   /** A shard-key value that names no shard is a `DtdeRoutingError` (the `strictRouting` context option). */
   readonly strictRouting?: boolean;
+  /** Who runs the queries (the context), published with each shard command's diagnostics. */
+  readonly source?: object;
 }
 
 /**
@@ -148,6 +150,8 @@ export class ShardedQueryExecutor implements QueryExecutor {
       {
         shardId: command.target.shard.qualifiedId,
         sql: rendered.sql,
+        parameters: rendered.parameters.map((p) => p.value),
+        source: this.#options.source,
         run: (signal) =>
           convert.stream(driver.query(command.target.connection, rendered.sql, rendered.parameters, { signal, safeIntegers: true })),
       },
@@ -183,6 +187,8 @@ export class ShardedQueryExecutor implements QueryExecutor {
       return {
         shardId: command.target.shard.qualifiedId,
         sql: rendered.sql,
+        parameters: rendered.parameters.map((p) => p.value),
+        source: this.#options.source,
         run: (signal: AbortSignal) =>
           rowConverter(command.fieldTypes, dialect).stream(
             driver.query(command.target.connection, rendered.sql, rendered.parameters, { signal, safeIntegers: true }),
