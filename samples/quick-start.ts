@@ -102,25 +102,69 @@ function* orders(rnd: () => number): Generator<Order> {
   }
 }
 
+const rowsText = (n: number) => `${n.toLocaleString('en')} ${n === 1 ? 'row' : 'rows'}`;
+
 /** Runs one query, printing the shards it touched with their times, then its answer. */
 async function show<R>(
   title: string,
   query: () => Promise<R>,
   format: (r: R) => string = (r) => JSON.stringify(r, null, 0),
 ): Promise<void> {
+  const started = performance.now();
+  const { result, shards } = await recordShards(query);
+  const total = performance.now() - started;
+  console.log(`\n▶ ${title}  (${total.toFixed(1)} ms, ${shards.length} shard command${shards.length === 1 ? '' : 's'})`);
+  for (const s of shards) console.log(shardLine(s));
+  console.log(`    → ${format(result)}`);
+}
+
+/** Several queries under one title: each one's shard commands are printed under its own label. */
+async function showParts(title: string, parts: Record<string, () => Promise<unknown>>): Promise<void> {
+  const started = performance.now();
+  const lines: string[] = [];
+  const answer: Record<string, unknown> = {};
+  let commands = 0;
+  for (const [label, query] of Object.entries(parts)) {
+    const { result, shards } = await recordShards(query);
+    answer[label] = result;
+    commands += shards.length;
+    lines.push(`    ${label}:`, ...shards.map((s) => `  ${shardLine(s)}`));
+  }
+  const total = performance.now() - started;
+  console.log(`\n▶ ${title}  (${total.toFixed(1)} ms, ${commands} shard commands)`);
+  for (const line of lines) console.log(line);
+  console.log(`    → ${JSON.stringify(answer)}`);
+}
+
+async function recordShards<R>(query: () => Promise<R>): Promise<{ result: R; shards: QueryShardMessage[] }> {
   const shards: QueryShardMessage[] = [];
   const onShard = (message: unknown) => shards.push(message as QueryShardMessage);
   diagnosticsChannel.subscribe(QUERY_SHARD_CHANNEL, onShard);
-  const started = performance.now();
   try {
-    const result = await query();
-    const total = performance.now() - started;
-    console.log(`\n▶ ${title}  (${total.toFixed(1)} ms, ${shards.length} shard command${shards.length === 1 ? '' : 's'})`);
-    for (const s of shards)
-      console.log(`    shard ${s.shardId.padEnd(12)} ${s.durationMs.toFixed(1).padStart(7)} ms  ${String(s.rowCount).padStart(6)} rows`);
-    console.log(`    → ${format(result)}`);
+    return { result: await query(), shards };
   } finally {
     diagnosticsChannel.unsubscribe(QUERY_SHARD_CHANNEL, onShard);
+  }
+}
+
+function shardLine(s: QueryShardMessage): string {
+  return `    shard ${s.shardId.padEnd(12)} ${s.durationMs.toFixed(1).padStart(7)} ms  ${rowsText(s.rowCount).padStart(11)}`;
+}
+
+/** Passes `rows` through, printing every tenth of `total` how many were read and how fast. */
+function* withProgress<T>(label: string, total: number, rows: Iterable<T>): Generator<T> {
+  const started = performance.now();
+  const step = Math.max(1, Math.floor(total / 10));
+  let n = 0;
+  for (const row of rows) {
+    yield row;
+    n++;
+    if (n % step === 0 || n === total) {
+      const perSecond = Math.round(n / ((performance.now() - started) / 1000));
+      console.log(
+        `  loading ${label}: ${n.toLocaleString('en')} / ${total.toLocaleString('en')} rows (${perSecond.toLocaleString('en')} rows/s)`,
+      );
+    }
   }
 }
 
@@ -139,8 +183,8 @@ try {
   const t = performance.now();
   await ctx.ensureCreated();
   const rnd = random(2026);
-  const loadedCustomers = await ctx.bulkInsert(Customer, customers(rnd));
-  const loadedOrders = await ctx.bulkInsert(Order, orders(rnd));
+  const loadedCustomers = await ctx.bulkInsert(Customer, withProgress('customers', CUSTOMERS, customers(rnd)));
+  const loadedOrders = await ctx.bulkInsert(Order, withProgress('orders', ORDERS, orders(rnd)));
   console.log(
     `loaded ${loadedCustomers.rowsInserted.toLocaleString('en')} customers ${JSON.stringify(loadedCustomers.perShard)} and ` +
       `${loadedOrders.rowsInserted.toLocaleString('en')} orders ${JSON.stringify(loadedOrders.perShard)} in ${((performance.now() - t) / 1000).toFixed(1)} s`,
@@ -178,13 +222,13 @@ try {
         .toArray(),
     (rows) => rows.map((o) => `#${o.id} on ${o.date.toISOString().slice(0, 10)}: ${o.total}`).join('; '),
   );
-  await show('Aggregates across all order shards: count, sum, average, max', async () => ({
-    count: await ctx.orders.count(),
-    paid: await ctx.orders.count((o) => o.status === 'paid'),
-    revenue: Math.round((await ctx.orders.where((o) => o.status !== 'cancelled').sum((o) => o.total)) * 100) / 100,
-    average: Math.round((await ctx.orders.average((o) => o.total)) * 100) / 100,
-    largest: await ctx.orders.max((o) => o.total),
-  }));
+  await showParts('Aggregates across all order shards: count, sum, average, max', {
+    count: () => ctx.orders.count(),
+    paid: () => ctx.orders.count((o) => o.status === 'paid'),
+    revenue: async () => Math.round((await ctx.orders.where((o) => o.status !== 'cancelled').sum((o) => o.total)) * 100) / 100,
+    average: async () => Math.round((await ctx.orders.average((o) => o.total)) * 100) / 100,
+    largest: () => ctx.orders.max((o) => o.total),
+  });
   await show(
     'Group by across shards: orders per status with exact averages',
     () =>
@@ -195,13 +239,14 @@ try {
         .toArray(),
     (rows) => rows.map((r) => `${r.status}: ${r.orders} orders, avg ${r.average.toFixed(2)}`).join('; '),
   );
-  await show('Any / first: is there a customer without email in APAC, and who signed up first?', async () => ({
-    anyWithoutEmail: await ctx.customers.any((c) => c.region === 'APAC' && c.email === null),
-    firstSignup: await ctx.customers
-      .orderBy((c) => c.createdAt)
-      .select((c) => ({ id: c.id, at: c.createdAt }))
-      .first(),
-  }));
+  await showParts('Any / first: is there a customer without email in APAC, and who signed up first?', {
+    anyWithoutEmail: () => ctx.customers.any((c) => c.region === 'APAC' && c.email === null),
+    firstSignup: () =>
+      ctx.customers
+        .orderBy((c) => c.createdAt)
+        .select((c) => ({ id: c.id, at: c.createdAt }))
+        .first(),
+  });
   console.log(`\ndone in ${((performance.now() - t) / 1000).toFixed(1)} s`);
 } finally {
   await ctx.close();
