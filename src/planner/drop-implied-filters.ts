@@ -1,4 +1,4 @@
-import type { Expression } from '../linq/expression/expression.js';
+import { type Expression, isComparisonOperator } from '../linq/expression/expression.js';
 import type { BoundLambda } from '../linq/expression/query-expression.js';
 import { readParamsPath } from '../linq/expression/read-params-path.js';
 import { parseDateShardId } from '../metadata/date-shard-id.js';
@@ -115,8 +115,9 @@ function exactOnKey(node: Expression, key: ShardKey, params: BoundLambda['params
     case 'binary': {
       if (node.operator === '&&' || node.operator === '||')
         return exactOnKey(node.left, key, params) && exactOnKey(node.right, key, params);
-      const allowed = key.domain === 'string' ? ['===', '=='] : ['===', '==', '!==', '!=', '<', '<=', '>', '>='];
-      if (!allowed.includes(node.operator)) return false;
+      // String keys: only equality is exact (a range of strings depends on the collation).
+      const allowed = key.domain === 'string' ? node.operator === '===' || node.operator === '==' : isComparisonOperator(node.operator);
+      if (!allowed) return false;
       if (isKeyMember(node.left, key)) return knownKeyValue(node.right, key, params);
       if (isKeyMember(node.right, key)) return knownKeyValue(node.left, key, params);
       return false;
