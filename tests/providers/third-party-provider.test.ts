@@ -85,6 +85,11 @@ class TinyDialect extends SqlRenderer {
     return { sql: `DROP TABLE IF EXISTS ${this.quoteTable(statement.table)}`, parameters: [] };
   }
 
+  /** SQLite has no information_schema: sqlite_master lists the tables (a write's recovery check reads it). */
+  override renderTableNames(): RenderedSql {
+    return { sql: `SELECT "name" FROM sqlite_master WHERE "type" = 'table'`, parameters: [] };
+  }
+
   /** SQLite has no information_schema; its table_info pragma lists the columns. */
   override renderTableColumns(table: TableName): RenderedSql {
     const state = new RenderState();
