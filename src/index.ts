@@ -1,8 +1,8 @@
 // The public API of dtde: everything a user imports comes from here, nothing internal does.
 // Writing a provider is the other entry, `dtde/provider` (src/provider.ts).
 
-// SQL Server has no driver yet, but its dialect renders `toQueryString({ dialect: 'mssql' })`
-// anywhere; its module registers it by name as it loads (SQLite's does the same, below).
+// SQL Server's dialect renders `toQueryString({ dialect: 'mssql' })` anywhere; its module
+// registers it by name as it loads (SQLite's does the same, below).
 import './providers/mssql/mssql-dialect.js';
 
 // Context, sets and configuration
@@ -79,6 +79,8 @@ export type {
 export type { DtdeProvider } from './providers/provider.js';
 export { sqlite, type SqliteProvider } from './providers/sqlite/sqlite-provider.js';
 export type { SqliteOptions } from './providers/sqlite/sqlite-options.js';
+export { mssql, type MssqlProvider } from './providers/mssql/mssql-provider.js';
+export type { MssqlOptions, MssqlPoolOptions } from './providers/mssql/mssql-options.js';
 
 // Diagnostics (node:diagnostics_channel)
 export {
