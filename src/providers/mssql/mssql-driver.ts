@@ -1,5 +1,3 @@
-import type sql from 'mssql';
-import { loadMssql } from './load-mssql.js';
 import { DtdeDatabaseError } from '../../errors/dtde-database-error.js';
 import type { ConnectionRef } from '../../metadata/model.js';
 import type {
@@ -13,8 +11,7 @@ import type {
   TransactionHandle,
   TransactionOptions,
 } from '../database-driver.js';
-import { mssqlDialect } from './mssql-dialect.js';
-import { MssqlDatabase, mssqlError, type MssqlPoolStats, poolConfig } from './mssql-database.js';
+import { MssqlDatabase, type MssqlPoolStats } from './mssql-database.js';
 import {
   type MssqlEndpoint,
   mssqlDatabaseId,
@@ -23,14 +20,11 @@ import {
   type ResolvedMssqlOptions,
   resolveMssqlConnection,
 } from './mssql-options.js';
+import { createMssqlDatabase, dropMssqlDatabase } from './mssql-maintenance.js';
 import { MssqlRowStream } from './mssql-row-stream.js';
 import { runMssqlStatement } from './mssql-statement.js';
 import { MssqlTransaction } from './mssql-transaction.js';
-import { errorNumber } from './to-mssql-database-error.js';
 import { toMssqlInputs } from './to-mssql-inputs.js';
-
-/** SQL Server's "database already exists" (a concurrent CREATE DATABASE won the race). */
-const DATABASE_EXISTS = 1801;
 
 /** Internal counters, for tests and diagnostics; not part of the public API. */
 export interface MssqlDriverStats {
@@ -176,29 +170,15 @@ export class MssqlDriver implements DatabaseDriver {
       if (!(error instanceof DtdeDatabaseError) || (error.reason !== 'missing' && error.driverCode !== 'ELOGIN')) throw error;
       refused = error;
     }
-    const name = database.endpoint.database;
-    const created = await this.maintenance(database.endpoint, options.signal, async (pool) => {
-      const found = await pool
-        .request()
-        .input('name', loadMssql().NVarChar(128), name)
-        .query<{ id: number | null }>('SELECT DB_ID(@name) AS id');
-      if (found.recordset[0]?.id != null) return false;
-      try {
-        await pool.request().batch(`CREATE DATABASE ${mssqlDialect.quoteIdentifier(name)}`);
-      } catch (error) {
-        if (errorNumber(error) !== DATABASE_EXISTS) throw error;
-      }
-      return true;
-    });
+    const created = await createMssqlDatabase(database.endpoint, this.options, options.signal);
     // The database exists: the login itself was refused.
     if (!created) throw refused;
   }
 
   /**
    * Closes this driver's connections to the database (open streams fail with `closed`, open
-   * transactions roll back) and drops it, first ending other sessions on it
-   * (`SET SINGLE_USER WITH ROLLBACK IMMEDIATE`, where the server offers it). A missing database
-   * is not an error.
+   * transactions roll back) and drops it (see `dropMssqlDatabase`). A missing database is not an
+   * error.
    */
   async deleteDatabase(connection: ConnectionRef | null, options: ExecuteOptions = {}): Promise<void> {
     this.assertOpen();
@@ -208,20 +188,7 @@ export class MssqlDriver implements DatabaseDriver {
     const open = [...this.#databases].filter(([, database]) => database.id === id);
     for (const [key] of open) this.#databases.delete(key);
     await Promise.all(open.map(([, database]) => database.close('the database was deleted')));
-    const quoted = mssqlDialect.quoteIdentifier(endpoint.database);
-    await this.maintenance(endpoint, options.signal, async (pool) => {
-      const exists = await pool
-        .request()
-        .input('name', loadMssql().NVarChar(128), endpoint.database)
-        .query<{ id: number | null }>('SELECT DB_ID(@name) AS id');
-      if (exists.recordset[0]?.id == null) return;
-      // Babelfish has no SINGLE_USER; there the DROP alone must do.
-      await pool
-        .request()
-        .batch(`ALTER DATABASE ${quoted} SET SINGLE_USER WITH ROLLBACK IMMEDIATE`)
-        .catch(() => undefined);
-      await pool.request().batch(`DROP DATABASE ${quoted}`);
-    });
+    await dropMssqlDatabase(endpoint, this.options, options.signal);
   }
 
   async close(): Promise<void> {
@@ -287,34 +254,6 @@ export class MssqlDriver implements DatabaseDriver {
       this.#databases.set(key, database);
     }
     return database;
-  }
-
-  /** Runs `fn` on a one-connection pool to the server's maintenance database, then closes it. */
-  private async maintenance<T>(
-    endpoint: MssqlEndpoint,
-    signal: AbortSignal | undefined,
-    fn: (pool: sql.ConnectionPool) => Promise<T>,
-  ): Promise<T> {
-    signal?.throwIfAborted();
-    const config = poolConfig(
-      endpoint,
-      { ...this.options, pool: { min: 0, max: 1, idleTimeoutMs: 1000 } },
-      this.options.maintenanceDatabase,
-    );
-    const pool = new (loadMssql().ConnectionPool)(config);
-    pool.on('error', () => undefined);
-    const onAbort = (): void => void pool.close().catch(() => undefined);
-    signal?.addEventListener('abort', onAbort, { once: true });
-    try {
-      await pool.connect();
-      return await fn(pool);
-    } catch (error) {
-      if (signal?.aborted) throw signal.reason;
-      throw mssqlError(endpoint, this.options, error);
-    } finally {
-      signal?.removeEventListener('abort', onAbort);
-      await pool.close().catch(() => undefined);
-    }
   }
 
   private assertOpen(): void {

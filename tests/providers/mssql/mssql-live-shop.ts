@@ -2,6 +2,7 @@ import sql from 'mssql';
 import { mssql, type MssqlProvider, type ShardsBuilder } from '../../../src/index.js';
 import { poolConfig } from '../../../src/providers/mssql/mssql-database.js';
 import { mssqlDialect } from '../../../src/providers/mssql/mssql-dialect.js';
+import { dropMssqlDatabase } from '../../../src/providers/mssql/mssql-maintenance.js';
 import { parseMssqlOptions } from '../../../src/providers/mssql/mssql-options.js';
 import { Oracle } from '../../e2e/support/oracle.js';
 import { shopData, type ShopData } from '../../e2e/support/shop-data.js';
@@ -54,20 +55,12 @@ export async function createLiveDatabases(names: readonly string[]): Promise<voi
   });
 }
 
-/** Drops the databases, ending other sessions on them first where the server can. */
+/** Drops the databases as the driver's deleteDatabase does, ending other sessions on them first where the server can. */
 export async function dropLiveDatabases(names: readonly string[]): Promise<void> {
-  await withMaster(async (pool) => {
-    for (const name of names) {
-      const quoted = mssqlDialect.quoteIdentifier(name);
-      const found = await pool.request().input('name', sql.NVarChar(128), name).query<{ id: number | null }>('SELECT DB_ID(@name) AS id');
-      if (found.recordset[0]?.id == null) continue;
-      await pool
-        .request()
-        .batch(`ALTER DATABASE ${quoted} SET SINGLE_USER WITH ROLLBACK IMMEDIATE`)
-        .catch(() => undefined);
-      await pool.request().batch(`DROP DATABASE ${quoted}`);
-    }
-  });
+  for (const name of names) {
+    const options = parseMssqlOptions({ connectionString: MSSQL_URL, database: name, pool: { max: 1 } });
+    await dropMssqlDatabase(options.endpoint, options);
+  }
 }
 
 /** A provider on the live server's database `database` (the login and TLS settings of DTDE_MSSQL_URL). */
