@@ -20,11 +20,12 @@ import { WriteSession } from '../writes/write-session.js';
 export class ContextWrites {
   readonly #pending = new Map<object, PendingChange>();
   readonly #scope = new AsyncLocalStorage<WriteSession>();
-  readonly #runtime: () => WriteRuntime;
+  /** The write runtime; `operation` names what was attempted when the context cannot write. */
+  readonly #runtime: (operation: string) => WriteRuntime;
   readonly #autoRecover: boolean;
   #recovery: Promise<unknown> | null = null;
 
-  constructor(runtime: () => WriteRuntime, options: { readonly autoRecover: boolean }) {
+  constructor(runtime: (operation: string) => WriteRuntime, options: { readonly autoRecover: boolean }) {
     this.#runtime = runtime;
     this.#autoRecover = options.autoRecover;
   }
@@ -59,7 +60,7 @@ export class ContextWrites {
   async saveChanges(signal?: AbortSignal, versioning = false): Promise<number> {
     const changes = [...this.#pending.values()];
     if (changes.length === 0) return 0;
-    const runtime = this.#runtime();
+    const runtime = this.#runtime(versioning ? 'saveChangesWithVersioning' : 'saveChanges');
     await this.#recovered(runtime, signal);
     const forget = () => {
       for (const change of changes) if (this.#pending.get(change.object) === change) this.#pending.delete(change.object);
@@ -87,7 +88,7 @@ export class ContextWrites {
         { operation: 'transaction' },
       );
     }
-    const runtime = this.#runtime();
+    const runtime = this.#runtime('transaction');
     await this.#recovered(runtime, signal);
     const session = new WriteSession(runtime);
     return this.#scope.run(session, async () => {
@@ -104,20 +105,24 @@ export class ContextWrites {
   }
 
   async recover(signal?: AbortSignal): Promise<RecoveryResult> {
-    return recoverTransactions(this.#runtime(), signal);
+    return recoverTransactions(this.#runtime('recover'), signal);
   }
 
   /** `where(...).executeUpdate(set)`, or `executeDelete()` when `set` is null: rows affected. */
   setWrite(query: QueryExpression, set: BoundLambda | null, signal?: AbortSignal): Promise<number> {
-    return this.inSession(async (session, runtime) => {
-      const plan = planSetWrite(query, set, runtime);
-      await session.begin(
-        plan.statements.map((s) => s.target.connection),
-        signal,
-      );
-      await session.run(plan.statements, signal);
-      return plan.affected();
-    }, signal);
+    return this.inSession(
+      set === null ? 'executeDelete' : 'executeUpdate',
+      async (session, runtime) => {
+        const plan = planSetWrite(query, set, runtime);
+        await session.begin(
+          plan.statements.map((s) => s.target.connection),
+          signal,
+        );
+        await session.run(plan.statements, signal);
+        return plan.affected();
+      },
+      signal,
+    );
   }
 
   bulkInsert(
@@ -125,12 +130,16 @@ export class ContextWrites {
     rows: Iterable<object> | AsyncIterable<object>,
     options: BulkInsertOptions = {},
   ): Promise<BulkInsertResult> {
-    return this.inSession((session, runtime) => bulkInsert(session, runtime, entity, rows, options), options.signal);
+    return this.inSession('bulkInsert', (session, runtime) => bulkInsert(session, runtime, entity, rows, options), options.signal);
   }
 
   /** Runs `write` (a set-based update, delete or bulk insert) in the open scope, or in its own session. */
-  async inSession<R>(write: (session: WriteSession, runtime: WriteRuntime) => Promise<R>, signal?: AbortSignal): Promise<R> {
-    const runtime = this.#runtime();
+  async inSession<R>(
+    operation: string,
+    write: (session: WriteSession, runtime: WriteRuntime) => Promise<R>,
+    signal?: AbortSignal,
+  ): Promise<R> {
+    const runtime = this.#runtime(operation);
     await this.#recovered(runtime, signal);
     const open = this.#scope.getStore();
     if (open) return write(open, runtime);

@@ -73,7 +73,7 @@ export abstract class DtdeContext implements AsyncDisposable {
     this.options = parseContextOptions(options);
     const declared = buildShardLayout(this.options.shards);
     this.#shards = new DateShardCatalog(declared, () => this.#provider('query').databaseId(null));
-    this.#writes = new ContextWrites(() => this.#writeRuntime('saveChanges'), { autoRecover: this.options.recoverOnFirstWrite });
+    this.#writes = new ContextWrites((operation) => this.#writeRuntime(operation), { autoRecover: this.options.recoverOnFirstWrite });
     if (this.options.log !== undefined) this.#stopLog = subscribeQueryLog(this.options.log, this);
   }
 

@@ -62,7 +62,7 @@ describe('parseContextOptions', () => {
   it('refuses unknown options, listing the known ones', () => {
     const error = configError(() => parseContextOptions({ maxParalelShards: 4 }));
     expect(error.message).toBe(
-      "options: unknown option 'maxParalelShards'; known options are provider, shards, strictRouting, maxParallelShards, queryTimeoutMs, maxIdentifierLength, coordinator, recoverOnFirstWrite, clock.",
+      "options: unknown option 'maxParalelShards'; known options are provider, shards, strictRouting, maxParallelShards, queryTimeoutMs, maxIdentifierLength, coordinator, recoverOnFirstWrite, clock, log.",
     );
     expect(error.path).toBe('options');
   });

@@ -70,7 +70,7 @@ describe('a query after ctx.close()', () => {
     await ctx.orders.count();
     await ctx.close();
     // bulkInsert runs through the context's write runtime, which names its operation saveChanges.
-    expectClosedError(await rejectionOf(() => ctx.bulkInsert(Customer, [])), 'saveChanges');
+    expectClosedError(await rejectionOf(() => ctx.bulkInsert(Customer, [])), 'bulkInsert');
     expectClosedError(await rejectionOf(() => ctx.ensureCreated()), 'ensureCreated');
   });
 });

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { DtdeConfigurationError, DtdeContext, DtdeRoutingError, DtdeTranslationError, ModelBuilder, sqlite } from 'dtde';
+import { DtdeConfigurationError, DtdeContext, DtdeRoutingError, DtdeTranslationError, type ModelBuilder, sqlite } from 'dtde';
 import { configureCustomer, configureOrder, Customer, Order, Price } from '../support/shop-model.js';
 
 // The five mistakes a new user makes first, seen through the public API only, with real lambdas
@@ -145,7 +145,7 @@ describe('3. a context without a provider', () => {
     expect(error).toBeInstanceOf(DtdeConfigurationError);
     expect(error).toMatchObject({ code: 'DTDE_CONFIGURATION', path: 'options.provider' });
     expect((error as Error).message).toBe(
-      "ShopContext has no provider configured, so saveChanges cannot run; pass provider: sqlite({ file: 'app.db' }) (or another dtde provider) in the context options.",
+      "ShopContext has no provider configured, so bulkInsert cannot run; pass provider: sqlite({ file: 'app.db' }) (or another dtde provider) in the context options.",
     );
   });
 });
@@ -165,6 +165,7 @@ describe('4. a method or function dtde cannot translate', () => {
 
   it('a global function gets the params rewrite as its fix', async () => {
     const ctx = await openShop();
+    // biome-ignore lint/correctness/useParseIntRadix: the global function call is what this test is about
     const error = await thrown(() => ctx.customers.where((c) => c.score > parseInt(c.name)));
     expect(error).toBeInstanceOf(DtdeTranslationError);
     const { message } = error as DtdeTranslationError;
