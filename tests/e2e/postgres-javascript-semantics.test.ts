@@ -1,7 +1,14 @@
-import { afterAll, beforeAll, describe, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DtdeContext, type ModelBuilder, type Queryable } from '../../src/index.js';
 import { postgres } from '../../src/providers/postgres/postgres-provider.js';
-import { createDatabases, dropDatabases, freshDatabaseName, postgresServers, withDatabase } from '../support/postgres-servers.js';
+import {
+  createDatabases,
+  dropDatabases,
+  freshDatabaseName,
+  postgresServers,
+  withClient,
+  withDatabase,
+} from '../support/postgres-servers.js';
 import { Oracle } from './support/oracle.js';
 
 // Where PostgreSQL's built-ins differ from JavaScript, dtde's PostgreSQL dialect renders what gives
@@ -92,6 +99,14 @@ beforeAll(async () => {
   const own = freshDatabaseName('jssem');
   const other = freshDatabaseName('jssem2');
   await createDatabases(main, [own]);
+  await createDatabases(second, [other]);
+  // Sessions in a time zone far from UTC (+12:45): dates must still read, compare and split in UTC.
+  for (const [admin, name] of [
+    [main, own],
+    [second, other],
+  ]) {
+    await withClient(admin, (c) => c.query(`ALTER DATABASE "${name}" SET timezone TO 'Pacific/Chatham'`));
+  }
   ctx = new WordContext({
     provider: postgres({ url: withDatabase(main, own) }),
     shards: (s) => s.addShard('A').addTableShardInDatabase('B', { url: withDatabase(second, other) }),
@@ -284,6 +299,37 @@ describe('numbers', () => {
           .select((w) => ({ id: w.id, lo: Math.min(w.n, 0), hi: Math.max(w.n, w.price) }))
           .distinct()
           .toArray(),
+    ]);
+  });
+});
+
+describe('dates in a session whose time zone is not UTC', () => {
+  it('parts, comparisons and values are UTC', async () => {
+    const [{ tz }] = await (async () => {
+      const rows: { tz: unknown }[] = [];
+      for await (const row of ctx.options.provider!.driver.query(null, "SELECT current_setting('TimeZone') AS tz"))
+        rows.push(row as { tz: unknown });
+      return rows;
+    })();
+    expect(tz).toBe('Pacific/Chatham');
+    await check([
+      // distinct and groupBy make SQL compute the parts (a plain select is computed on the client).
+      (q) =>
+        q
+          .select((w) => ({
+            id: w.id,
+            y: w.at === null ? -1 : w.at.getUTCFullYear(),
+            m: w.at === null ? -1 : w.at.getUTCMonth(),
+            d: w.at === null ? -1 : w.at.getUTCDate(),
+          }))
+          .distinct()
+          .toArray(),
+      (q) =>
+        q
+          .groupBy((w) => (w.at === null ? -1 : w.at.getDate()))
+          .select((g) => ({ day: g.key, n: g.count() }))
+          .toArray(),
+      (q) => q.where((w, p) => w.at !== null && w.at >= p.from, { from: new Date(Date.UTC(2024, 5, 1)) }).toArray(),
     ]);
   });
 });

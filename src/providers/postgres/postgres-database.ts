@@ -163,7 +163,7 @@ export function postgresError(endpoint: PostgresEndpoint, options: ResolvedPostg
   });
 }
 
-/** The `pg` client settings of an endpoint (no pool settings): login, TLS, timeouts, UTC sessions. */
+/** The `pg` client settings of an endpoint (no pool settings): login, TLS, timeouts, type parsers. */
 export function clientConfig(endpoint: PostgresEndpoint, options: ResolvedPostgresOptions): pg.ClientConfig {
   return {
     host: endpoint.host,
@@ -175,8 +175,8 @@ export function clientConfig(endpoint: PostgresEndpoint, options: ResolvedPostgr
     connectionTimeoutMillis: options.connectTimeoutMs,
     application_name: options.applicationName,
     ...(options.statementTimeoutMs > 0 ? { statement_timeout: options.statementTimeoutMs } : {}),
-    // Text renderings of timestamptz (to_char, ::text) in UTC, as dtde's dates are.
-    options: '-c TimeZone=UTC',
+    // No session settings through startup options (connection poolers such as PgBouncer refuse
+    // them): dates are bound as UTC text, read as instants, and split into parts AT TIME ZONE 'UTC'.
     types: POSTGRES_TYPES.numbers,
   };
 }
