@@ -1,11 +1,10 @@
 import { DtdeInvalidOperationError } from '../errors/dtde-invalid-operation-error.js';
-import { DtdeRoutingError } from '../errors/dtde-routing-error.js';
 import { forgetStoredState, identityProperties, rememberStoredState, storedStateOf } from '../execution/stored-state.js';
 import type { EntityModel, PropertyModel, ShardTarget } from '../metadata/model.js';
-import { shardTargets } from '../metadata/shard-targets.js';
-import { routeEntity } from '../routing/route-entity.js';
 import { type SqlExpr, sql } from '../sql/sql-ast.js';
+import { insertReturning, insertStatements } from './insert-statements.js';
 import type { PendingChange } from './pending-change.js';
+import { type RowRouter, routingErrorAt, rowRouter } from './row-router.js';
 import type { WriteRuntime, WriteStatement } from './write-runtime.js';
 
 export interface PlanOptions {
@@ -21,9 +20,6 @@ export interface PlanOptions {
   readonly firstIndex?: number;
   readonly noun?: 'change' | 'row';
 }
-
-/** Rows per INSERT statement at most: fuller statements stop paying off in parse and bind time. */
-const PREFERRED_ROWS_PER_INSERT = 200;
 
 /** The statements of a save, and what to do to the entity objects once it committed. */
 export interface PlannedChanges {
@@ -50,20 +46,19 @@ export function planChanges(changes: readonly PendingChange[], runtime: WriteRun
   const afterCommit: (() => void)[] = [];
   const inserts = new Map<ShardTarget, { entity: EntityModel; rows: Record<string, unknown>[] }>();
   const { dialect } = runtime.provider;
+  const routers = new Map<EntityModel, RowRouter>();
+  const targetOf = (entity: EntityModel, row: Readonly<Record<string, unknown>>, operation: string): ShardTarget => {
+    let route = routers.get(entity);
+    if (route === undefined) routers.set(entity, (route = rowRouter(entity, runtime)));
+    return route(row, operation);
+  };
 
   const insert = (entity: EntityModel, target: ShardTarget, row: Record<string, unknown>, object: Record<string, unknown>): void => {
     const generated = entity.properties.filter((p) => p.generated);
     if (generated.length > 0 && generated.some((p) => row[p.name] === undefined || row[p.name] === null)) {
       // The engine fills these in; one row per statement, since returned rows come in no set order.
-      const returned: Record<string, unknown> = {};
-      statements.push({
-        target,
-        rendered: dialect.renderInsert({ ...insertOf(entity, target, [row]), returning: generated.map((p) => p.column) }),
-        insertedRows: 1,
-        returned: (r) => {
-          for (const p of generated) returned[p.name] = dialect.fromDbValue(p.type, r[p.column]);
-        },
-      });
+      const { statement, returned } = insertReturning(entity, target, row, dialect);
+      statements.push(statement);
       afterCommit.push(() => Object.assign(object, returned));
       return;
     }
@@ -99,7 +94,7 @@ export function planChanges(changes: readonly PendingChange[], runtime: WriteRun
         { operation: 'saveChangesWithVersioning' },
       );
     }
-    const target = targetOf(entity, { ...object, ...from }, runtime, change.kind);
+    const target = targetOf(entity, { ...object, ...from }, change.kind);
     const validTo = entity.propertyByName.get(temporal.validTo)!;
     const open = sql.isNull(sql.column('e', validTo.column));
     const set = [{ column: validTo.column, value: param(validTo, now) }];
@@ -129,7 +124,7 @@ export function planChanges(changes: readonly PendingChange[], runtime: WriteRun
     }
     const row: Record<string, unknown> = { ...object, [temporal.validFrom]: now, [temporal.validTo]: null };
     if (token) row[token.name] = initialToken(token);
-    insert(entity, targetOf(entity, row, runtime, 'update'), row, object);
+    insert(entity, targetOf(entity, row, 'update'), row, object);
     afterCommit.push(() => {
       object[temporal.validFrom] = now;
       object[temporal.validTo] = null;
@@ -142,11 +137,11 @@ export function planChanges(changes: readonly PendingChange[], runtime: WriteRun
     try {
       planChange(change);
     } catch (error) {
-      if (!(error instanceof DtdeRoutingError)) throw error;
       // Say which row, as validation does.
-      const where = `${options.operation ?? 'saveChanges'}: ${options.noun ?? 'change'} ${(options.firstIndex ?? 0) + index} (${change.kind} ${change.entity.name})`;
-      const { entity, keyValue, availableShards } = error;
-      throw new DtdeRoutingError(`${where}: ${error.message}`, { entity, keyValue, availableShards, cause: error });
+      throw routingErrorAt(
+        error,
+        `${options.operation ?? 'saveChanges'}: ${options.noun ?? 'change'} ${(options.firstIndex ?? 0) + index} (${change.kind} ${change.entity.name})`,
+      );
     }
   }
 
@@ -167,7 +162,7 @@ export function planChanges(changes: readonly PendingChange[], runtime: WriteRun
           row[temporal.validTo] ??= null;
         }
         if (token && (row[token.name] === undefined || row[token.name] === null)) row[token.name] = initialToken(token);
-        insert(entity, targetOf(entity, row, runtime, 'add'), row, object);
+        insert(entity, targetOf(entity, row, 'add'), row, object);
         afterCommit.push(() => {
           if (token) object[token.name] = row[token.name];
           if (temporal !== null) {
@@ -181,10 +176,10 @@ export function planChanges(changes: readonly PendingChange[], runtime: WriteRun
       case 'update': {
         const from = storedValues(change);
         refuseKeyChange(entity, from, object);
-        const oldTarget = targetOf(entity, { ...object, ...from }, runtime, 'update');
+        const oldTarget = targetOf(entity, { ...object, ...from }, 'update');
         const row = { ...object };
         if (token) row[token.name] = nextToken(token, from[token.name]);
-        const newTarget = targetOf(entity, row, runtime, 'update');
+        const newTarget = targetOf(entity, row, 'update');
         if (newTarget === oldTarget) {
           statements.push({
             target: oldTarget,
@@ -212,7 +207,7 @@ export function planChanges(changes: readonly PendingChange[], runtime: WriteRun
       }
       case 'remove': {
         const from = storedValues(change);
-        const target = targetOf(entity, { ...object, ...from }, runtime, 'remove');
+        const target = targetOf(entity, { ...object, ...from }, 'remove');
         statements.push(deleteStatement(entity, target, from, token, 'remove', runtime));
         afterCommit.push(() => forgetStoredState(object));
         break;
@@ -220,21 +215,7 @@ export function planChanges(changes: readonly PendingChange[], runtime: WriteRun
     }
   }
 
-  for (const [target, { entity, rows }] of inserts) {
-    const columns = entity.properties.filter((p) => !p.generated);
-    const perStatement = Math.max(
-      1,
-      Math.min(
-        PREFERRED_ROWS_PER_INSERT,
-        dialect.maxRowsPerInsert,
-        Math.floor(dialect.maxParametersPerStatement / Math.max(1, columns.length)),
-      ),
-    );
-    for (let start = 0; start < rows.length; start += perStatement) {
-      const chunk = rows.slice(start, start + perStatement);
-      statements.push({ target, rendered: dialect.renderInsert(insertOf(entity, target, chunk)), insertedRows: chunk.length });
-    }
-  }
+  for (const [target, { entity, rows }] of inserts) statements.push(...insertStatements(entity, target, rows, dialect));
   return { statements, afterCommit, rowCount: changes.length };
 }
 
@@ -254,30 +235,6 @@ function refuseKeyChange(entity: EntityModel, from: Readonly<Record<string, unkn
       'A key identifies the row; remove the entity and add a new one instead.',
     { operation: 'update' },
   );
-}
-
-function targetOf(entity: EntityModel, row: Readonly<Record<string, unknown>>, runtime: WriteRuntime, operation: string): ShardTarget {
-  const shard = routeEntity(entity, runtime.layout, row);
-  const targets = shardTargets(entity, runtime.layout, { maxIdentifierLength: runtime.maxIdentifierLength });
-  const target = targets.find((t) => t.shard === shard) ?? targets.find((t) => t.shard.qualifiedId === shard.qualifiedId)!;
-  if (shard.readOnly) {
-    throw new DtdeRoutingError(
-      `Cannot ${operation} ${entity.name}: its row belongs to shard '${shard.qualifiedId}', which is read-only. ` +
-        "Write to another shard, or drop readOnly() from that shard's declaration.",
-      { entity: entity.name, keyValue: shard.id, availableShards: targets.map((t) => t.shard.qualifiedId) },
-    );
-  }
-  return target;
-}
-
-function insertOf(entity: EntityModel, target: ShardTarget, rows: readonly Readonly<Record<string, unknown>>[]) {
-  const columns = entity.properties.filter((p) => !p.generated || rows.some((r) => r[p.name] !== undefined && r[p.name] !== null));
-  return {
-    kind: 'insert' as const,
-    table: target.table,
-    columns: columns.map((p) => p.column),
-    rows: rows.map((row) => columns.map((p) => param(p, row[p.name]))),
-  };
 }
 
 function deleteStatement(
@@ -325,7 +282,8 @@ function param(p: PropertyModel, value: unknown): SqlExpr {
   return sql.param(value ?? null, p.type);
 }
 
-function initialToken(token: PropertyModel): number | bigint {
+/** A concurrency token's value in a new row: 1 (1n for a bigint token). */
+export function initialToken(token: PropertyModel): number | bigint {
   return token.type.kind === 'bigint' ? 1n : 1;
 }
 

@@ -1,6 +1,5 @@
 import { DtdeConfigurationError } from '../errors/dtde-configuration-error.js';
 import type { ConnectionRef } from '../metadata/model.js';
-import type { RenderedSql } from '../sql/dialect.js';
 import {
   completeLogEntry,
   createMarkerTable,
@@ -14,7 +13,7 @@ import {
   type TransactionRecord,
 } from './transaction-log.js';
 import { publishTransactionStep } from './transaction-steps.js';
-import type { WriteRuntime } from './write-runtime.js';
+import type { WriteRuntime, WriteSql } from './write-runtime.js';
 
 /** What `ctx.recover()` did. */
 export interface RecoveryResult {
@@ -76,7 +75,7 @@ export async function applyRedo(
   runtime: WriteRuntime,
   connection: ConnectionRef | null,
   txId: string,
-  redo: readonly RenderedSql[],
+  redo: readonly WriteSql[],
   at: Date,
 ): Promise<boolean> {
   const { dialect, driver } = runtime.provider;

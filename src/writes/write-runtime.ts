@@ -1,7 +1,7 @@
 import type { ConnectionRef, EntityModel, Model, ShardLayout, ShardTarget } from '../metadata/model.js';
 import type { DriverRow } from '../providers/database-driver.js';
 import type { DtdeProvider } from '../providers/provider.js';
-import type { RenderedSql } from '../sql/dialect.js';
+import type { BoundParameter } from '../sql/dialect.js';
 
 /** What the write path needs from its context. */
 export interface WriteRuntime {
@@ -26,10 +26,20 @@ export interface ExpectedRow {
   readonly operation: 'update' | 'remove';
 }
 
+/**
+ * A write's SQL text and what the driver binds to it: the dialect's parameters (`RenderedSql`), or,
+ * for a positional dialect, the values alone in order, already converted (`dialect.toDbValue`),
+ * as a bulk INSERT binds them.
+ */
+export interface WriteSql {
+  readonly sql: string;
+  readonly parameters: readonly BoundParameter[] | readonly unknown[];
+}
+
 /** One statement of a save, bound to the shard whose database runs it. */
 export interface WriteStatement {
   readonly target: ShardTarget;
-  readonly rendered: RenderedSql;
+  readonly rendered: WriteSql;
   /** For an INSERT: the rows it writes. */
   readonly insertedRows?: number;
   /** Set for per-entity UPDATE/DELETE: the statement must affect exactly one row. */

@@ -7,16 +7,9 @@ import type { ConnectionRef } from '../metadata/model.js';
 import type { DriverRow, DriverTransaction } from '../providers/database-driver.js';
 import type { RenderedSql } from '../sql/dialect.js';
 import { applyRedo, finishLogEntry } from './recover-transactions.js';
-import {
-  createLogTable,
-  createMarkerTable,
-  insertLogEntry,
-  insertMarker,
-  redoStatement,
-  type TransactionRecord,
-} from './transaction-log.js';
+import { createLogTable, createMarkerTable, insertLogEntry, insertMarker, type TransactionRecord } from './transaction-log.js';
 import { publishTransactionStep } from './transaction-steps.js';
-import type { WriteRuntime, WriteStatement } from './write-runtime.js';
+import type { WriteRuntime, WriteSql, WriteStatement } from './write-runtime.js';
 
 /** One database of a save: its open transaction and what ran in it, for the redo record. */
 interface Participant {
@@ -24,7 +17,7 @@ interface Participant {
   readonly connection: ConnectionRef | null;
   readonly shardIds: Set<string>;
   readonly tx: DriverTransaction;
-  readonly redo: RenderedSql[];
+  readonly redo: WriteSql[];
 }
 
 /**
@@ -81,7 +74,8 @@ export class WriteSession {
         this.#checkExpected(statement, rowsAffected);
         statement.affected?.(rowsAffected);
       }
-      participant.redo.push(redoStatement(statement.rendered));
+      // Kept as rendered (never changed after), encoded only if the save spans databases.
+      participant.redo.push(statement.rendered);
     }
   }
 

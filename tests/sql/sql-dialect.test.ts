@@ -1,4 +1,5 @@
 import Database from 'better-sqlite3';
+import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { ColumnType } from '../../src/metadata/model.js';
 import { type SelectStatement, selectStatement, sql } from '../../src/sql/sql-ast.js';
@@ -251,6 +252,14 @@ describe('value conversion', () => {
     expect([...texts].sort()).toEqual([...dates].sort((a, b) => Date.parse(a) - Date.parse(b)));
     expect(() => sqliteDialect.toDbValue(new Date('+010000-01-01T00:00:00Z'), null)).toThrow(/years 0000–9999/);
     expect(() => sqliteDialect.toDbValue(new Date(Number.NaN), null)).toThrow(/Invalid Date/);
+  });
+
+  it("writes a date as toISOString's text at every instant of years 0000-9999 (built from its UTC fields)", () => {
+    const years = { min: new Date('0000-01-01T00:00:00.000Z'), max: new Date('9999-12-31T23:59:59.999Z'), noInvalidDate: true };
+    fc.assert(
+      fc.property(fc.date(years), (d) => sqliteDialect.toDbValue(d, { kind: 'dateTime' }) === d.toISOString()),
+      { numRuns: 5000 },
+    );
   });
 
   it('converts SQL Server driver values', () => {

@@ -1,12 +1,14 @@
 import { describe, expect, it } from 'vitest';
+import { DtdeContext } from '../../src/context/dtde-context.js';
 import { DtdeDatabaseError } from '../../src/errors/dtde-database-error.js';
 import { DtdeRoutingError } from '../../src/errors/dtde-routing-error.js';
 import { DtdeValidationError } from '../../src/errors/dtde-validation-error.js';
+import type { ModelBuilder } from '../../src/metadata/model-builder.js';
 import type { ShardGroupBuilder } from '../../src/metadata/shard-group-builder.js';
 import type { ShardsBuilder } from '../../src/metadata/shards-builder.js';
 import { sqlite } from '../../src/providers/sqlite/sqlite-provider.js';
 import { execIn, rowsOf, ShopContext, useContextFolder } from '../schema/schema-fixtures.js';
-import { Archive, Customer, Order, Product } from '../support/shop-model.js';
+import { Account, Archive, Customer, configureAccount, configureOrder, Order, Product } from '../support/shop-model.js';
 
 const dir = useContextFolder();
 const years = (g: ShardGroupBuilder) => g.addShard('2024', { file: 'orders-2024.db' }).addShard('2025', { file: 'orders-2025.db' });
@@ -148,6 +150,46 @@ describe('bulkInsert', () => {
       "bulkInsert(Customer): row 0 (add Customer): Cannot add Customer: its row belongs to shard 'US', which is read-only. Write to another shard, or drop readOnly() from that shard's declaration.",
     );
     expect(rowsOf(dir.file('main.db'), 'Customers_EU')).toEqual([]);
+  });
+
+  it('gives the objects what a save gives them once committed: generated keys, a first token of 1, the stored state', async () => {
+    class TokenShop extends DtdeContext {
+      protected override onModelCreating(mb: ModelBuilder): void {
+        mb.entity(Account, configureAccount).entity(Order, (e) => configureOrder(e, { storage: 'databases', generatedIds: true }));
+      }
+    }
+    const ctx = dir.track(new TokenShop({ provider: sqlite({ file: dir.file('main.db') }), shards: layout }));
+    await ctx.ensureCreated();
+    const accounts = [1, 2, 3].map((id) =>
+      Object.assign(new Account(), { id, owner: `o${id}`, balance: id, version: id === 3 ? 7 : null }),
+    );
+    await ctx.bulkInsert(Account, accounts);
+    expect(accounts.map((a) => a.version)).toEqual([1, 1, 7]);
+    expect(rowsOf(dir.file('main.db'), 'Accounts', 'id').map((r) => r.version)).toEqual([1, 1, 7]);
+    // The stored state is the row as written: an update finds it by its key and token.
+    accounts[0]!.balance = 50;
+    accounts[2]!.balance = 70;
+    ctx.update(accounts[0]!);
+    ctx.update(accounts[2]!);
+    await ctx.saveChanges();
+    expect(rowsOf(dir.file('main.db'), 'Accounts', 'id').map((r) => [r.balance, r.version])).toEqual([
+      [50, 2],
+      [2, 1],
+      [70, 8],
+    ]);
+
+    // A row without its generated key is inserted alone and gets the key back; one with a key is batched.
+    const orders = [
+      order(1, '2024-03-01T10:00:00Z', 1, 'new'),
+      Object.assign(order(1, '2024-04-01T00:00:00Z', 2, 'new'), { id: 40 }),
+      order(2, '2025-01-01T00:00:00Z', 3, 'new'),
+    ];
+    await ctx.bulkInsert(Order, orders);
+    expect(orders.map((o) => o.id)).toEqual([1, 40, 1]);
+    expect(rowsOf(dir.file('orders-2024.db'), 'Orders', 'id').map((r) => [r.id, r.total])).toEqual([
+      [1, 1],
+      [40, 2],
+    ]);
   });
 
   it('loads manual tables the user created, by their predicates', async () => {

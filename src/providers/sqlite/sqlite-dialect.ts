@@ -225,7 +225,20 @@ function isoText(date: Date): string {
       `The date ${Number.isNaN(date.getTime()) ? 'Invalid Date' : date.toISOString()} cannot be stored in SQLite: dtde stores dates as ISO text for years 0000–9999. Use a date in that range.`,
     );
   }
-  return date.toISOString();
+  // toISOString's text, built from the UTC fields: about half its cost, and a bulk insert
+  // converts a date per row. Years 0–999 keep their four digits.
+  return (
+    `${year < 1000 ? String(year).padStart(4, '0') : year}-${pad2(date.getUTCMonth() + 1)}-${pad2(date.getUTCDate())}` +
+    `T${pad2(date.getUTCHours())}:${pad2(date.getUTCMinutes())}:${pad2(date.getUTCSeconds())}.${pad3(date.getUTCMilliseconds())}Z`
+  );
+}
+
+function pad2(n: number): string {
+  return n < 10 ? `0${n}` : String(n);
+}
+
+function pad3(n: number): string {
+  return n < 10 ? `00${n}` : n < 100 ? `0${n}` : String(n);
 }
 
 /** The shared SQLite dialect instance. */
