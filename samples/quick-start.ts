@@ -8,7 +8,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { DtdeContext, type ModelBuilder, QUERY_SHARD_CHANNEL, type QueryShardMessage, sqlite } from 'dtde';
+import { DtdeContext, type ModelBuilder, mssql, postgres, QUERY_SHARD_CHANNEL, type QueryShardMessage, sqlite } from 'dtde';
 
 class Customer {
   id!: number;
@@ -168,19 +168,37 @@ function* withProgress<T>(label: string, total: number, rows: Iterable<T>): Gene
   }
 }
 
+// `npm run sample` runs on SQLite files in a temp folder; `-- --postgres <url>` or `-- --mssql
+// <connection string>` runs the same on a server: customers in the given database, orders in one
+// database per year beside it (dtde_sample_orders_2023, ...), all dropped again at the end.
+const argument = (name: string): string | undefined => {
+  const i = process.argv.indexOf(name);
+  return i < 0 ? undefined : process.argv[i + 1];
+};
+const postgresUrl = argument('--postgres');
+const mssqlConnection = argument('--mssql');
+const onServer = postgresUrl !== undefined || mssqlConnection !== undefined;
 const dir = mkdtempSync(join(tmpdir(), 'dtde-quick-start-'));
+const provider =
+  postgresUrl !== undefined
+    ? postgres(postgresUrl)
+    : mssqlConnection !== undefined
+      ? mssql(mssqlConnection)
+      : sqlite({ file: join(dir, 'shop.db') });
 const ctx = new ShopContext({
-  provider: sqlite({ file: join(dir, 'shop.db') }),
+  provider,
   shards: (s) =>
     s.addShards(...REGIONS).addShardGroup('years', (g) => {
-      for (const y of YEARS) g.addShard(y, { file: `orders-${y}.db` });
+      for (const y of YEARS) g.addShard(y, onServer ? { database: `dtde_sample_orders_${y}` } : { file: `orders-${y}.db` });
     }),
   maxParallelShards: 4,
 });
 
 try {
-  console.log(`dtde quick start — a sharded SQLite shop in ${dir}`);
+  const where = postgresUrl !== undefined ? 'PostgreSQL' : mssqlConnection !== undefined ? 'SQL Server' : `SQLite files in ${dir}`;
+  console.log(`dtde quick start — a sharded shop on ${where}`);
   const t = performance.now();
+  if (onServer) await ctx.ensureDeleted(); // what an interrupted earlier run left
   await ctx.ensureCreated();
   const rnd = random(2026);
   const loadedCustomers = await ctx.bulkInsert(Customer, withProgress('customers', CUSTOMERS, customers(rnd)));
@@ -249,6 +267,7 @@ try {
   });
   console.log(`\ndone in ${((performance.now() - t) / 1000).toFixed(1)} s`);
 } finally {
+  if (onServer) await ctx.ensureDeleted().catch(() => undefined);
   await ctx.close();
   rmSync(dir, { recursive: true, force: true });
 }

@@ -81,6 +81,8 @@ export { sqlite, type SqliteProvider } from './providers/sqlite/sqlite-provider.
 export type { SqliteOptions } from './providers/sqlite/sqlite-options.js';
 export { mssql, type MssqlProvider } from './providers/mssql/mssql-provider.js';
 export type { MssqlOptions, MssqlPoolOptions } from './providers/mssql/mssql-options.js';
+export { postgres, type PostgresProvider } from './providers/postgres/postgres-provider.js';
+export type { PostgresOptions, PostgresPoolOptions, PostgresTlsOptions } from './providers/postgres/postgres-options.js';
 
 // Diagnostics (node:diagnostics_channel)
 export {
