@@ -2,6 +2,9 @@ import { runAll } from './run-all.js';
 import { randomUUID } from 'node:crypto';
 import { DtdeCommitError, type CommitOutcome } from '../errors/dtde-commit-error.js';
 import { DtdeConcurrencyError } from '../errors/dtde-concurrency-error.js';
+import { DtdeDatabaseError } from '../errors/dtde-database-error.js';
+import { DtdeError } from '../errors/dtde-error.js';
+import { DtdeShardError } from '../errors/dtde-shard-error.js';
 import { DtdeInvalidOperationError } from '../errors/dtde-invalid-operation-error.js';
 import type { ConnectionRef } from '../metadata/model.js';
 import type { DriverRow, DriverTransaction } from '../providers/database-driver.js';
@@ -61,6 +64,24 @@ export class WriteSession {
   async run(statements: readonly WriteStatement[], signal?: AbortSignal): Promise<void> {
     for (const statement of statements) {
       signal?.throwIfAborted();
+      try {
+        await this.#runOne(statement, signal);
+      } catch (error) {
+        if (signal?.aborted && error === signal.reason) throw error;
+        if (error instanceof DtdeError && !(error instanceof DtdeDatabaseError)) throw error;
+        // A database's own failure: say which shard, and that the save wrote nothing.
+        const shardId = statement.target.shard.qualifiedId;
+        throw new DtdeShardError(
+          `Writing to shard '${shardId}' (table ${statement.target.table.name}) failed, so nothing of this save was written: ` +
+            `${error instanceof Error ? error.message : String(error)} Fix the cause and save again (the changes are still pending).`,
+          { shardId, sql: statement.rendered.sql, cause: error },
+        );
+      }
+    }
+  }
+
+  async #runOne(statement: WriteStatement, signal: AbortSignal | undefined): Promise<void> {
+    {
       const participant = await this.#participant(statement.target.connection, signal);
       participant.shardIds.add(statement.target.shard.qualifiedId);
       const { sql, parameters } = statement.rendered;

@@ -188,7 +188,7 @@ describe('a locked shard file', () => {
     expect(busyConnections()).toBe(0);
   });
 
-  it('fails a bulk insert into the locked shard with DtdeDatabaseError naming its file', async () => {
+  it('fails a bulk insert into the locked shard with DtdeShardError naming the shard, caused by the busy file', async () => {
     const { shop, reopen } = await shopToBreak(1, { sqlite: { busyTimeoutMs: 20 } });
     const file = join(shop.dir, 'orders-2025.db');
     lockExclusively(file);
@@ -202,11 +202,12 @@ describe('a locked shard file', () => {
       status: 'new',
       note: null,
     });
-    // Writes report the driver's error as it is: no DtdeShardError around it.
+    // The write names the shard, with the driver's error (naming the file) as its cause.
     const error = await rejectionOf(ctx.bulkInsert(Order, [row]));
-    expect(error).toBeInstanceOf(DtdeDatabaseError);
-    expect(error).toMatchObject({ reason: 'busy', database: file });
-    expect((error as DtdeDatabaseError).message).toContain(file);
+    expect(error).toBeInstanceOf(DtdeShardError);
+    expect(error).toMatchObject({ shardId: 'years::2025' });
+    expect((error as DtdeShardError).message).toMatch(/nothing of this save was written/);
+    expect((error as DtdeShardError).cause).toMatchObject({ reason: 'busy', database: file });
   });
 });
 

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { DtdeContext } from '../../src/context/dtde-context.js';
 import { DtdeDatabaseError } from '../../src/errors/dtde-database-error.js';
 import { DtdeRoutingError } from '../../src/errors/dtde-routing-error.js';
+import { DtdeShardError } from '../../src/errors/dtde-shard-error.js';
 import { DtdeValidationError } from '../../src/errors/dtde-validation-error.js';
 import type { ModelBuilder } from '../../src/metadata/model-builder.js';
 import type { ShardGroupBuilder } from '../../src/metadata/shard-group-builder.js';
@@ -214,9 +215,11 @@ describe('bulkInsert', () => {
     const eu = Array.from({ length: 10 }, (_, i) => customer(i + 1, 'EU'));
     const us = Array.from({ length: 400 }, (_, i) => customer(1000 + i, 'US'));
     const error = await ctx.bulkInsert(Customer, [...eu, ...us], { batchSize: 200 }).catch((e: unknown) => e);
-    expect(error).toBeInstanceOf(DtdeDatabaseError);
+    expect(error).toBeInstanceOf(DtdeShardError);
+    expect(error).toMatchObject({ shardId: 'US' });
     expect((error as Error).message).toMatch(/UNIQUE/);
-    expect((error as DtdeDatabaseError).sql).toMatch(/^INSERT INTO "Customers_US"/);
+    expect((error as DtdeShardError).sql).toMatch(/^INSERT INTO "Customers_US"/);
+    expect((error as DtdeShardError).cause).toBeInstanceOf(DtdeDatabaseError);
     // Nothing of the earlier batches (EU's 10 rows, US's first 390) stayed; only the old row remains.
     expect(rowsOf(dir.file('main.db'), 'Customers_EU')).toEqual([]);
     expect(rowsOf(dir.file('main.db'), 'Customers_US').map((r) => r.id)).toEqual([1399]);
@@ -229,7 +232,7 @@ describe('bulkInsert', () => {
       Object.assign(order(2, '2025-06-01T00:00:00Z', 5, 'new'), { id: 99 }),
     ];
     const crossDatabase = await ctx.bulkInsert(Order, orders, { batchSize: 5 }).catch((e: unknown) => e);
-    expect(crossDatabase).toBeInstanceOf(DtdeDatabaseError);
+    expect(crossDatabase).toBeInstanceOf(DtdeShardError);
     expect((crossDatabase as Error).message).toMatch(/UNIQUE/);
     expect(rowsOf(dir.file('orders-2024.db'), 'Orders')).toEqual([]);
     expect(rowsOf(dir.file('orders-2025.db'), 'Orders').map((r) => r.id)).toEqual([99]);
