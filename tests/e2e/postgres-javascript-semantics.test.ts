@@ -392,11 +392,8 @@ describe('nullable booleans and dates', () => {
   });
 });
 
-describe('known gap: arithmetic on decimal columns (see the README)', () => {
-  // PostgreSQL computes numeric arithmetic exactly and pg returns numeric as exact text; the
-  // execution engine converts float-typed fields from bigints but not yet from decimal text, so
-  // these answers come back as strings. Flip to `it` when convertRows converts them.
-  it.fails('orders, projects and sums decimal arithmetic as numbers', async () => {
+describe('arithmetic on decimal columns', () => {
+  it('orders rows by it across shards: the merge compares the exact numeric text by value', async () => {
     await check(
       [
         (q) =>
@@ -404,9 +401,22 @@ describe('known gap: arithmetic on decimal columns (see the README)', () => {
             .orderBy((w) => w.price * 2)
             .thenBy((w) => w.id)
             .toArray(),
+        (q) =>
+          q
+            .orderByDescending((w) => w.price * w.n + 0.5)
+            .thenBy((w) => w.id)
+            .skip(3)
+            .take(12)
+            .toArray(),
       ],
       ordered,
     );
+  });
+
+  // PostgreSQL computes numeric arithmetic exactly and pg returns numeric as exact text; the
+  // execution engine converts float-typed fields from bigints but not yet from decimal text, so
+  // projected and summed values come back as strings. Flip to `it` when it converts them.
+  it.fails('known gap: projects and sums it as numbers (see the README)', async () => {
     await check([
       (q) =>
         q

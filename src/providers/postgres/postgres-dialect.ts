@@ -135,6 +135,15 @@ export class PostgresDialect extends SqlRenderer {
     return { sql: `DROP TABLE IF EXISTS ${this.quoteTable(statement.table)}`, parameters: [] };
   }
 
+  /**
+   * A computed value over a decimal column (`o.total * 2`) is exact `numeric` in PostgreSQL, and
+   * the driver returns it as its exact text where dtde expects a floating-point number: the merge
+   * of shard answers orders such fields by their numeric value, exactly, as PostgreSQL did.
+   */
+  orderComparer(type: SqlType): ((a: unknown, b: unknown) => number) | undefined {
+    return type.kind === 'float' ? compareNumericValues : undefined;
+  }
+
   toDbValue(value: unknown, type: SqlType | null): unknown {
     if (value === null || value === undefined) return null;
     if (value instanceof Date) return isoText(value);
@@ -314,6 +323,27 @@ export function postgresParameterType(type: SqlType | null): string {
     case 'uuid':
       return 'uuid';
   }
+}
+
+const DECIMAL_TEXT = /^(-?)(\d+)(?:\.(\d+))?$/;
+
+/**
+ * Orders two numbers, or two `numeric` texts exactly (by their digits, not through a double);
+ * anything else (`NaN`, `Infinity` as text) by its value as a double.
+ */
+export function compareNumericValues(a: unknown, b: unknown): number {
+  if (typeof a === 'string' && typeof b === 'string') {
+    const x = DECIMAL_TEXT.exec(a);
+    const y = DECIMAL_TEXT.exec(b);
+    if (x !== null && y !== null) {
+      const scale = Math.max((x[3] ?? '').length, (y[3] ?? '').length);
+      const units = (m: RegExpExecArray) => BigInt(`${m[1]}${m[2]}${(m[3] ?? '').padEnd(scale, '0')}`);
+      const d = units(x) - units(y);
+      return d < 0n ? -1 : d > 0n ? 1 : 0;
+    }
+  }
+  const d = Number(a) - Number(b);
+  return d < 0 ? -1 : d > 0 ? 1 : 0;
 }
 
 /** Structural equality of two expressions, parameters compared by value and type (not identity). */

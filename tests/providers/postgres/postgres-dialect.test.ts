@@ -234,6 +234,24 @@ describe('identifiers, DDL and values', () => {
     expect(postgresDialect.fromDbValue({ kind: 'dateTime' }, '2024-01-02T03:04:05.678Z')).toEqual(new Date('2024-01-02T03:04:05.678Z'));
   });
 
+  it('orders float-typed fields, which PostgreSQL may return as exact numeric text, by value', () => {
+    const compare = postgresDialect.orderComparer({ kind: 'float' })!;
+    expect(postgresDialect.orderComparer({ kind: 'string' })).toBeUndefined();
+    const texts = ['10.5', '9.75', '-2', '-10.25', '0.00', '100', '12345678901234567890.1', '12345678901234567890.09'];
+    expect([...texts].sort(compare)).toEqual([
+      '-10.25',
+      '-2',
+      '0.00',
+      '9.75',
+      '10.5',
+      '100',
+      '12345678901234567890.09',
+      '12345678901234567890.1',
+    ]);
+    expect([2.5, -1, 0.1].sort(compare)).toEqual([-1, 0.1, 2.5]);
+    expect(compare('1.50', '1.5')).toBe(0);
+  });
+
   it('exposes its statement limits: 65535 parameters (the protocol counts them in 16 bits)', () => {
     expect([postgresDialect.maxParametersPerStatement, postgresDialect.maxRowsPerInsert]).toEqual([65535, 65535]);
   });
