@@ -78,22 +78,33 @@ async function startPrivateInstance(): Promise<PrivateInstance> {
     const [command, argv] = asRoot ? ['runuser', ['-u', 'postgres', '--', join(bin, file), ...args]] : [join(bin, file), args];
     execFileSync(command, argv, { stdio: 'pipe', timeout: 120_000 });
   };
-  const dir = mkdtempSync(join(tmpdir(), 'dtde-pg2-'));
+  const pgCtlStop = (data: string): void => {
+    const [command, argv] = asRoot ? ['runuser', ['-u', 'postgres', '--', join(bin, 'pg_ctl')]] : [join(bin, 'pg_ctl'), []];
+    spawnSync(command, [...argv, 'stop', '-D', data, '-m', 'immediate', '-w'], { stdio: 'ignore', timeout: 60_000 });
+  };
+  removeAbandonedInstances(pgCtlStop);
+  // The folder names the process that owns the instance, so a later run can tell a leftover.
+  const dir = mkdtempSync(join(tmpdir(), `${INSTANCE_PREFIX}${process.pid}-`));
   const data = join(dir, 'data');
   if (asRoot) chownPostgres(dir);
   const port = await freePort();
   let started = false;
+  const onSignal = (signal: NodeJS.Signals): void => {
+    stop();
+    process.kill(process.pid, signal); // our listener is gone: the signal now ends the process
+  };
   const stop = (): void => {
     if (started) {
-      const [command, argv] = asRoot ? ['runuser', ['-u', 'postgres', '--', join(bin, 'pg_ctl')]] : [join(bin, 'pg_ctl'), []];
-      spawnSync(command, [...argv, 'stop', '-D', data, '-m', 'immediate', '-w'], { stdio: 'ignore', timeout: 60_000 });
+      pgCtlStop(data);
       started = false;
     }
     rmSync(dir, { recursive: true, force: true });
     process.off('exit', stop);
+    for (const signal of SIGNALS) process.off(signal, onSignal);
   };
-  // A run interrupted before its teardown still stops the server as the process exits.
+  // A run interrupted before its teardown (Ctrl-C, a kill) still stops the server as it ends.
   process.on('exit', stop);
+  for (const signal of SIGNALS) process.once(signal, onSignal);
   try {
     run('initdb', ['-D', data, '-A', 'trust', '-U', 'postgres', '-E', 'UTF8', '--locale=C', '--no-sync', '--no-instructions']);
     const settings = [
@@ -112,6 +123,29 @@ async function startPrivateInstance(): Promise<PrivateInstance> {
     throw error;
   }
   return { url: `postgres://postgres@127.0.0.1:${port}/postgres`, stop };
+}
+
+const INSTANCE_PREFIX = 'dtde-pg2-';
+const SIGNALS: readonly NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
+
+/** Stops and deletes private instances of runs whose process has ended (killed before their teardown). */
+function removeAbandonedInstances(pgCtlStop: (data: string) => void): void {
+  for (const name of readdirSync(tmpdir())) {
+    const owner = new RegExp(`^${INSTANCE_PREFIX}(\\d+)-`).exec(name);
+    if (owner === null || processAlive(Number(owner[1]))) continue;
+    const dir = join(tmpdir(), name);
+    pgCtlStop(join(dir, 'data'));
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
 }
 
 /** The folder of initdb and pg_ctl: on the PATH, else the newest /usr/lib/postgresql/<version>/bin. */
