@@ -1,7 +1,7 @@
 import { DtdeConfigurationError } from '../errors/dtde-configuration-error.js';
 import { DtdeInvalidOperationError } from '../errors/dtde-invalid-operation-error.js';
 import { formatDateShardId, parseDateShardId } from '../metadata/date-shard-id.js';
-import type { EntityModel, Model, ShardLayout, ShardModel } from '../metadata/model.js';
+import type { ConnectionRef, EntityModel, Model, ShardLayout, ShardModel } from '../metadata/model.js';
 import { DEFAULT_SHARD_GROUP } from '../metadata/model.js';
 import { shardTargets } from '../metadata/shard-targets.js';
 import type { DtdeProvider } from '../providers/provider.js';
@@ -66,7 +66,13 @@ export class DateShardCatalog {
       const trial = layoutWith(this.layout, sharding.shardGroup, [id]);
       const target = shardTargets(entity, trial, { maxIdentifierLength }).find((t) => t.shard.id === id)!;
       const create = provider.dialect.renderCreateTable(createTableStatement(entity, target.table));
-      await provider.driver.execute(target.connection, create.sql, create.parameters);
+      try {
+        await provider.driver.execute(target.connection, create.sql, create.parameters);
+      } catch (error) {
+        // PostgreSQL's IF NOT EXISTS can still fail when another process creates the table at the
+        // same moment; then the table is there, which is all this needs.
+        if (!(await tableExists(provider, target.connection, target.table.name))) throw error;
+      }
       entry.created.add(id);
       entry.dropped.delete(id);
       version++;
@@ -197,4 +203,12 @@ function shardIdOfSuffix(suffix: string, interval: 'day' | 'month' | 'quarter' |
         ? `${suffix.slice(0, 4)}-${suffix.slice(4, 6)}-${suffix.slice(6)}`
         : suffix;
   return parseDateShardId(id, interval) === null ? null : id;
+}
+
+async function tableExists(provider: DtdeProvider, connection: ConnectionRef | null, name: string): Promise<boolean> {
+  const list = provider.dialect.renderTableNames();
+  for await (const row of provider.driver.query(connection, list.sql, list.parameters)) {
+    if (String(row.name).toLowerCase() === name.toLowerCase()) return true;
+  }
+  return false;
 }
