@@ -16,6 +16,7 @@ import {
   REGIONS,
   YEARS,
 } from '../support/shop-model.js';
+import { AutoShop, reading } from './support/auto-shop.js';
 import { listenDiagnostics } from './support/listen-diagnostics.js';
 import { Oracle } from './support/oracle.js';
 import { E2E_PROVIDERS, type E2eDatabases } from './support/providers.js';
@@ -187,5 +188,22 @@ describe('PostgreSQL temporal versioning', () => {
     ]);
     expect(await rate('2024-05-01T00:00:00Z')).toEqual([[1, 0.2]]);
     expect(await hr.contracts.allVersions().count()).toBe(3);
+  });
+});
+
+describe('PostgreSQL date shards on demand', () => {
+  it('a write into a month with no shard creates its table; dropShardsBefore drops whole months', async () => {
+    await using shop = new AutoShop({
+      provider: databases.provider(),
+      shards: (s) => s.addShardGroup('months', (g) => g.addShard('2024-01')),
+    });
+    await shop.ensureCreated();
+    const rows = [reading(1, '2024-01-05'), reading(2, '2024-03-02'), reading(3, '2024-04-30')];
+    await shop.bulkInsert(AutoShop.Reading, rows);
+    expect(shop.shardLayout.groups.get('months')!.map((s) => s.id)).toEqual(['2024-01', '2024-03', '2024-04']);
+    const oracle = new Oracle([[AutoShop.Reading, rows]]);
+    await oracle.check(shop, AutoShop.Reading, (q) => q.orderBy((r) => r.id).toArray(), { ordered: true });
+    expect(await shop.dropShardsBefore(AutoShop.Reading, new Date('2024-04-01T00:00:00Z'))).toEqual(['months::2024-01', 'months::2024-03']);
+    expect(await shop.readings.select((r) => r.id).toArray()).toEqual([3]);
   });
 });
