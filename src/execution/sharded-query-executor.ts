@@ -13,7 +13,7 @@ import { entityModelOf } from '../metadata/entity-model-of.js';
 import type { EntityModel, Model, ShardLayout, ShardTarget } from '../metadata/model.js';
 import { shardTargets } from '../metadata/shard-targets.js';
 import { isRowsMergePlan, type MergeOrderKey, type MergeRow, type RowsMergePlan } from '../planner/merge-plan.js';
-import { planQuery } from '../planner/plan-query.js';
+import { PlanCache } from '../planner/plan-cache.js';
 import type { ShardQueryPlan } from '../planner/shard-query-plan.js';
 import type { SqlType } from '../sql/sql-ast.js';
 import type { DatabaseDriver } from '../providers/database-driver.js';
@@ -51,6 +51,8 @@ export interface ShardedQueryRuntime {
 export class ShardedQueryExecutor implements QueryExecutor {
   readonly #runtime: () => ShardedQueryRuntime;
   #resolved: ShardedQueryRuntime | undefined;
+  /** Plans of the query shapes this engine has run: a repeated shape only binds its values. */
+  readonly #plans = new PlanCache();
 
   /** `runtime` is called on the first query, not before: contexts create their executor while their fields initialise. */
   constructor(runtime: ShardedQueryRuntime | (() => ShardedQueryRuntime)) {
@@ -80,9 +82,15 @@ export class ShardedQueryExecutor implements QueryExecutor {
   }
 
   toQueryString(query: QueryExpression, options: QueryStringOptions = {}): string {
-    const explanation = this.explain(query, options);
-    if (explanation.commands.length === 0) return '-- no shard can hold matching rows: the answer is empty without I/O';
-    return explanation.commands.map((c) => `-- shard ${c.shardId} (${c.table})\n${c.sql};`).join('\n\n');
+    // The commands of explain(), without the rest of the explanation.
+    const plan = this.plan(query, null);
+    const dialect = this.dialectFor(options.dialect);
+    if (plan.commands.length === 0) return '-- no shard can hold matching rows: the answer is empty without I/O';
+    return plan.commands
+      .map(
+        (c) => `-- shard ${c.target.shard.qualifiedId} (${dialect.quoteTable(c.target.table)})\n${dialect.renderSelect(c.statement).sql};`,
+      )
+      .join('\n\n');
   }
 
   explain(query: QueryExpression, options: QueryStringOptions = {}): QueryExplanation {
@@ -128,7 +136,7 @@ export class ShardedQueryExecutor implements QueryExecutor {
     }
     const entity = entityModelOf(this.#options.model, query.source.entity);
     const { layout, strictRouting } = this.#options;
-    return planQuery({ query, terminal, entity, layout, targets: this.targetsOf(entity), strictRouting });
+    return this.#plans.plan({ query, terminal, entity, layout, targets: this.targetsOf(entity), strictRouting });
   }
 
   /**

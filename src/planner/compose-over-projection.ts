@@ -8,7 +8,10 @@ import type {
 } from '../linq/expression/expression.js';
 import { ExpressionTransformer } from '../linq/expression/expression-transformer.js';
 import { formatLambdaCaret } from '../linq/parse/lambda-error.js';
-import type { BoundLambda } from '../linq/expression/query-expression.js';
+import type { BoundLambda, QueryParams } from '../linq/expression/query-expression.js';
+
+// The params objects made here, told apart from a user's params object (which may have the same keys).
+const composed = new WeakSet<QueryParams>();
 
 /**
  * Rewrites `outer`, a lambda over the output of `projection`, into a lambda over the projection's
@@ -21,14 +24,32 @@ export function composeOverProjection(outer: BoundLambda, projection: BoundLambd
   const outerBody = new PrefixParams('outer').transform(outer.lambda.body, undefined);
   const body = new SubstituteRow(innerBody, outer.lambda).transform(outerBody, undefined);
   const row = projection.lambda.parameters.find((p) => p.role === 'row');
-  const params: ParameterExpression = { kind: 'parameter', name: 'p', role: 'params', depth: 0 };
+  const paramsParameter: ParameterExpression = { kind: 'parameter', name: 'p', role: 'params', depth: 0 };
   const lambda: LambdaExpression = {
     kind: 'lambda',
-    parameters: row ? [row, params] : [params],
+    parameters: row ? [row, paramsParameter] : [paramsParameter],
     body,
     source: outer.lambda.source,
   };
-  return { lambda, params: { outer: outer.params, inner: projection.params } };
+  return { lambda, params: composeParams(outer.params, projection.params) };
+}
+
+/** The params object of a composed lambda: `{ outer, inner }`, marked as made here (see `composedParams`). */
+export function composeParams(outer: QueryParams, inner: QueryParams): QueryParams {
+  const params = { outer, inner };
+  composed.add(params);
+  return params;
+}
+
+/**
+ * The two params objects a composed lambda reads (its paths start with `outer` or `inner`), or
+ * undefined for a params object the user passed.
+ *
+ * @example
+ * composedParams(composeOverProjection(where, select).params); // { outer: where.params, inner: select.params }
+ */
+export function composedParams(params: QueryParams): { readonly outer: QueryParams; readonly inner: QueryParams } | undefined {
+  return composed.has(params) ? (params as { readonly outer: QueryParams; readonly inner: QueryParams }) : undefined;
 }
 
 class PrefixParams extends ExpressionTransformer {

@@ -10,7 +10,7 @@ import {
   describeNode,
   familyOfType,
   knownValue,
-  readParams,
+  readBoundParams,
   requireFamily,
   requireTarget,
   translationError,
@@ -83,7 +83,10 @@ const valueTranslator: ExpressionVisitorTable<TranslatedValue, TranslationContex
   // The literal `undefined` (or a minifier's `void 0`) is null, as everywhere in dtde; an undefined
   // params value stays an error, since it is almost always a misspelt or missing property.
   constant: (node, ctx) => knownValue(node.value ?? null, node, ctx),
-  paramsMember: (node, ctx) => knownValue(readParams(node.path, ctx), node, ctx),
+  paramsMember: (node, ctx) => {
+    const { value, slot } = readBoundParams(node.path, ctx);
+    return knownValue(value, node, ctx, slot);
+  },
   member: (node, ctx) => {
     if (node.object.kind !== 'parameter' || node.object.role !== 'row') {
       throw translationError(

@@ -8,6 +8,7 @@ import {
 import { compareValues } from '../linq/evaluate/compare-values.js';
 import { valuesEqual } from '../linq/evaluate/values-equal.js';
 import { type SqlComparisonOp, type SqlExpr, sql } from '../sql/sql-ast.js';
+import { pinParamsRead } from './params-recorder.js';
 import {
   type TranslatedValue,
   type TranslationContext,
@@ -121,7 +122,10 @@ function negatePredicate(operand: Expression, ctx: PredicateContext, exact: bool
 
 /** JavaScript truthiness of a value as a predicate (`c.active`, `!c.name`). */
 function truthiness(value: TranslatedValue, node: Expression, ctx: PredicateContext, exact: boolean, negated: boolean): SqlExpr {
-  if (value.known !== undefined) return Boolean(value.known.value) !== negated ? sql.alwaysTrue() : sql.alwaysFalse();
+  if (value.known !== undefined) {
+    pinParamsRead(value.known.slot);
+    return Boolean(value.known.value) !== negated ? sql.alwaysTrue() : sql.alwaysFalse();
+  }
   const family = familyOfType(value.type);
   if (family === 'date') return sql.isNull(value.sql, !negated);
   let falsy: SqlExpr;
@@ -162,6 +166,8 @@ function compare(op: ComparisonOperator, node: BinaryExpression, ctx: PredicateC
   const positive = op === '===' || op === '==';
 
   if (left.known !== undefined && right.known !== undefined) {
+    pinParamsRead(left.known.slot);
+    pinParamsRead(right.known.slot);
     const answer = equality
       ? valuesEqual(left.known.value, right.known.value) === positive
       : foldRelational(op, left.known.value, right.known.value);
@@ -215,7 +221,8 @@ function adoptColumnType(value: TranslatedValue, other: TranslatedValue): Transl
   const column = other.type;
   if ((column.kind === 'int' || column.kind === 'bigint') && !(typeof v === 'bigint' || Number.isInteger(v))) return value;
   if (column.kind === 'int' && value.type?.kind === 'bigint') return value;
-  return { ...value, type: column, sql: sql.param(v, column) };
+  // A copy of the parameter node, so it keeps the params read it binds (`source`).
+  return { ...value, type: column, sql: { ...value.sql, type: column } };
 }
 
 function callPredicate(node: CallExpression, ctx: PredicateContext, exact: boolean): SqlExpr {
@@ -230,6 +237,7 @@ function callPredicate(node: CallExpression, ctx: PredicateContext, exact: boole
         if (v.known === undefined) {
           throw translationError('Elements of an IN list must be constants or params values, not columns.', ctx, e);
         }
+        pinParamsRead(v.known.slot);
         return v.known.value;
       });
       return inList(argNode, values, ctx, exact);
@@ -262,8 +270,11 @@ function callPredicate(node: CallExpression, ctx: PredicateContext, exact: boole
       argNode,
     );
   }
+  // The text is part of the pattern, not a parameter of its own.
+  pinParamsRead(search.known.slot);
   const text = search.known.value;
   if (target.known !== undefined) {
+    pinParamsRead(target.known.slot);
     const t = target.known.value;
     if (typeof t !== 'string') return sql.alwaysFalse();
     const hit = node.method === 'startsWith' ? t.startsWith(text) : node.method === 'endsWith' ? t.endsWith(text) : t.includes(text);
@@ -278,6 +289,7 @@ function callPredicate(node: CallExpression, ctx: PredicateContext, exact: boole
 function inList(operandNode: Expression, list: readonly unknown[], ctx: PredicateContext, exact: boolean): SqlExpr {
   const operand = ctx.translateValue(operandNode, ctx);
   if (operand.known !== undefined) {
+    pinParamsRead(operand.known.slot);
     const v = operand.known.value;
     return list.some((e) => valuesEqual(e, v)) ? sql.alwaysTrue() : sql.alwaysFalse();
   }

@@ -6,6 +6,7 @@ import type { QueryParams } from '../linq/expression/query-expression.js';
 import type { EntityModel } from '../metadata/model.js';
 import { inferSqlType } from '../sql/infer-sql-type.js';
 import { type SqlExpr, type SqlType, sql } from '../sql/sql-ast.js';
+import { boundParamsRead, type ParamSlot } from './params-recorder.js';
 
 /** What the expression translator needs to know about the lambda it translates. */
 export interface TranslationContext {
@@ -28,7 +29,12 @@ export interface TranslatedValue {
   readonly sql: SqlExpr;
   readonly type: SqlType | null;
   readonly nullable: boolean;
-  readonly known?: { readonly value: unknown };
+  /**
+   * `slot`: the params read the value came from, when it only became a SQL parameter so far; code
+   * that decides anything from the value itself calls `pinParamsRead(slot)` (a cached plan then
+   * holds for this value only).
+   */
+  readonly known?: { readonly value: unknown; readonly slot?: ParamSlot };
 }
 
 /** The JavaScript kind of value a type holds; number and bigint compare by value, so both are `number`. */
@@ -74,8 +80,8 @@ export function describeNode(node: Expression, ctx: TranslationContext): string 
   }
 }
 
-/** A parameter for a value known at plan time (a constant or a params value). */
-export function knownValue(value: unknown, node: Expression, ctx: TranslationContext): TranslatedValue {
+/** A parameter for a value known at plan time (a constant, or a params value read through `slot`). */
+export function knownValue(value: unknown, node: Expression, ctx: TranslationContext, slot?: ParamSlot): TranslatedValue {
   if (value === undefined) {
     throw translationError(
       `${describeNode(node, ctx)} is undefined. Pass the value in the params object (or use null to test for a missing value).`,
@@ -83,7 +89,7 @@ export function knownValue(value: unknown, node: Expression, ctx: TranslationCon
       node,
     );
   }
-  if (value === null) return { sql: sql.literal(null), type: null, nullable: true, known: { value } };
+  if (value === null) return { sql: sql.literal(null), type: null, nullable: true, known: { value, slot } };
   const type = inferSqlType(value);
   if (type === null) {
     throw translationError(
@@ -93,12 +99,18 @@ export function knownValue(value: unknown, node: Expression, ctx: TranslationCon
       node,
     );
   }
-  return { sql: sql.param(value, type), type, nullable: false, known: { value } };
+  const param = slot === undefined ? sql.param(value, type) : { ...sql.param(value, type), source: slot };
+  return { sql: param, type, nullable: false, known: { value, slot } };
 }
 
-/** Reads `p.a.b` from the lambda's params object (see readParamsPath). */
+/** Reads `p.a.b` from the lambda's params object (see readParamsPath), for a value planning decides on. */
 export function readParams(path: readonly string[], ctx: TranslationContext): unknown {
   return readParamsPath(ctx.params, path);
+}
+
+/** Reads `p.a.b` for a value that becomes a SQL parameter (see `boundParamsRead`). */
+export function readBoundParams(path: readonly string[], ctx: TranslationContext): { readonly value: unknown; readonly slot?: ParamSlot } {
+  return boundParamsRead(ctx.params, path);
 }
 
 /** The receiver of a method call, or an error for a static call that needs one. */

@@ -22,6 +22,11 @@ export interface ParamExpr {
   readonly kind: 'param';
   readonly value: unknown;
   readonly type: SqlType | null;
+  /**
+   * Where the planner read the value (a params read, see src/planner/params-recorder.ts): a cached
+   * plan binds the next query's value through it. Renderers ignore it.
+   */
+  readonly source?: object;
 }
 
 /** Fixed SQL constants only (`1 = 0`, `THEN 1 ELSE 0`, `NULL`): never user values. */

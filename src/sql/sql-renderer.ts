@@ -22,6 +22,8 @@ export class RenderState {
   readonly parameters: BoundParameter[] = [];
   /** Names already given to parameter nodes, for dialects whose parameters are named. */
   readonly names = new Map<ParamExpr, string>();
+  /** The dialect's visitor over this state, made on first use (a statement renders many expressions). */
+  visitor: SqlExprVisitor<string> | undefined;
 }
 
 // Binding strength, loosest first. A child binding looser than its parent gets parentheses.
@@ -187,7 +189,8 @@ export abstract class SqlRenderer implements Dialect {
 
   /** Renders one expression, adding its parameters to `state`. */
   renderExpression(node: SqlExpr, state: RenderState): string {
-    return visitSqlExpr(node, this.visitor(state));
+    state.visitor ??= this.visitor(state);
+    return visitSqlExpr(node, state.visitor);
   }
 
   protected visitor(state: RenderState): SqlExprVisitor<string> {

@@ -44,7 +44,7 @@ export class SqliteDialect extends SqlRenderer {
   protected readonly concatOperator = '||';
 
   quoteIdentifier(name: string): string {
-    return `"${name.replace(/"/g, '""')}"`;
+    return name.includes('"') ? `"${name.replace(/"/g, '""')}"` : `"${name}"`;
   }
 
   columnType(type: ColumnType): string {
