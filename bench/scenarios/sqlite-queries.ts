@@ -165,14 +165,16 @@ export async function sqliteQueries(data: SqliteShop, options: SuiteOptions, rep
 
     // Translation: building, planning and rendering a query shape without I/O.
     let fresh = 0;
-    const translate = (predicate: (c: Customer, p: { region: string; id: number }) => boolean) =>
+    let nextId = 0;
+    const translate = (predicate: (c: Customer, p: { region: string; id: number }) => boolean, id = 42) =>
       shop.customers
-        .where(predicate, { region: 'US', id: 42 })
+        .where(predicate, { region: 'US', id })
         .orderBy((c) => c.name)
         .toQueryString();
     const freshPredicate = () =>
-      // A new source text each time (the comment differs), so no cache can know it.
-      new Function(`return (c, p) => c.region === p.region && c.id === p.id /* ${fresh++} */`)() as (
+      // A new source text each time, so no cache can know it: the comment is inside the arrow
+      // function (a comment after its body is not part of its source text).
+      new Function(`return (c, p) => /* ${fresh++} */ c.region === p.region && c.id === p.id`)() as (
         c: Customer,
         p: { region: string; id: number },
       ) => boolean;
@@ -182,9 +184,15 @@ export async function sqliteQueries(data: SqliteShop, options: SuiteOptions, rep
         { name: 'new Function alone (part of the uncached case)', role: 'other', fn: freshPredicate, async: false },
         { name: 'uncached: a fresh lambda source each time', role: 'baseline', fn: () => translate(freshPredicate()), async: false },
         {
-          name: 'cached: the same lambda',
+          name: 'cached: the same lambda, the same values',
           role: 'dtde',
           fn: () => translate((c, p) => c.region === p.region && c.id === p.id),
+          async: false,
+        },
+        {
+          name: 'cached: the same lambda, another id each time',
+          role: 'dtde',
+          fn: () => translate((c, p) => c.region === p.region && c.id === p.id, nextId++ % 100_000),
           async: false,
         },
       ],
@@ -197,7 +205,8 @@ export async function sqliteQueries(data: SqliteShop, options: SuiteOptions, rep
     const kyselyLookup = caseOf(lookupSuite, 'Kysely');
     const pageDtde = caseOf(pageSuite, 'dtde toArray');
     const uncached = caseOf(translationSuite, 'uncached');
-    const cached = caseOf(translationSuite, 'cached');
+    const cached = caseOf(translationSuite, 'cached: the same lambda, the same values');
+    const rebound = caseOf(translationSuite, 'cached: the same lambda, another id');
     const newFunction = caseOf(translationSuite, 'new Function');
     report.targets.push(
       {
@@ -218,9 +227,10 @@ export async function sqliteQueries(data: SqliteShop, options: SuiteOptions, rep
         target: 'Cached translation of a query shape',
         goal: '≥ 20× cheaper than uncached',
         measured:
-          `uncached ${formatUs(uncached.medianUs)} (of which new Function ${formatUs(newFunction.medianUs)}), cached ${formatUs(cached.medianUs)}: ` +
-          `${(uncached.medianUs / cached.medianUs).toFixed(1)}× (${((uncached.medianUs - newFunction.medianUs) / cached.medianUs).toFixed(1)}× without new Function)`,
-        met: uncached.medianUs / cached.medianUs >= 20,
+          `uncached ${formatUs(uncached.medianUs)} (of which new Function ${formatUs(newFunction.medianUs)}); cached with another id each time ${formatUs(rebound.medianUs)}: ` +
+          `${(uncached.medianUs / rebound.medianUs).toFixed(1)}× (${((uncached.medianUs - newFunction.medianUs) / rebound.medianUs).toFixed(1)}× without new Function); ` +
+          `cached with the same values ${formatUs(cached.medianUs)}: ${(uncached.medianUs / cached.medianUs).toFixed(1)}×`,
+        met: uncached.medianUs / rebound.medianUs >= 20,
       },
     );
 
