@@ -111,7 +111,7 @@ describe('cached plans bind each execution to its own values', () => {
       await shop.oracle.check(
         shop.ctx,
         Customer,
-        (q) => q.where((x, p) => p.all || (p.a === p.b && x.name.startsWith(p.prefix)), { all, a, b, prefix }).count(),
+        (q) => q.where((x, p) => !!p.all || (p.a === p.b && x.name.startsWith(p.prefix)), { all, a, b, prefix }).count(),
         ordered,
       );
     }

@@ -69,7 +69,7 @@ const shapes: Shape[] = [
   {
     name: 'folded truthiness and comparisons of two params values',
     entity: Customer,
-    build: (p) => customers.where((c, q: P) => (q.n as number) || (q.a === q.b && c.score > (q.min as number)), p),
+    build: (p) => customers.where((c, q: P) => !!(q.n as number) || (q.a === q.b && c.score > (q.min as number)), p),
     // Small domains, so that a folded true and a folded false meet values of the same class.
     params: fc.record({
       n: fc.constantFrom(0, 1, 2, Number.NaN),
