@@ -36,10 +36,10 @@ export class SqliteDatabaseFile {
       batchSize: options.batchSize ?? this.settings.batchSize,
       safeIntegers: options.safeIntegers ?? false,
       signal: options.signal,
-      acquire: (signal) => {
+      acquire: (cancel) => {
         this.assertOpen();
         this.readPool ??= new SqliteReadPool(this.file, this.settings);
-        return this.readPool.acquire(signal);
+        return this.readPool.acquire(this.readPool.lendsAtOnce() ? undefined : cancel());
       },
       onEnd: (ended) => this.streams.delete(ended),
     });

@@ -99,6 +99,14 @@ export class SqliteReadPool {
     };
   }
 
+  /**
+   * Whether an acquire now is answered within microtasks: an idle connection and nobody queued
+   * before it (then there is no request to withdraw, and a caller may pass no signal).
+   */
+  lendsAtOnce(): boolean {
+    return this.pool.numFree() > 0 && this.pool.numPendingAcquires() === 0 && this.pool.numPendingCreates() === 0;
+  }
+
   stats(): SqliteReadPoolStats {
     return {
       used: this.pool.numUsed(),

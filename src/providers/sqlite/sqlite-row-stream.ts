@@ -8,8 +8,12 @@ export interface SqliteRowStreamSource {
   readonly batchSize: number;
   readonly safeIntegers: boolean;
   readonly signal: AbortSignal | undefined;
-  /** Lends the connection to iterate on; rejects with the signal's reason when it aborts. */
-  acquire(signal: AbortSignal): Promise<SqliteLease>;
+  /**
+   * Lends the connection to iterate on. `cancel` gives the signal that withdraws the request when
+   * the stream is closed first; a pool that lends at once need not ask for it (a signal costs more
+   * than a cached query's planning), and the stream hands back a lease that comes too late.
+   */
+  acquire(cancel: () => AbortSignal): Promise<SqliteLease>;
   /** Called once when the stream has released its connection, whatever the reason. */
   onEnd(stream: SqliteRowStream): void;
 }
@@ -33,8 +37,8 @@ export class SqliteRowStream implements AsyncIterableIterator<DriverRow> {
   private ended = false;
   /** Thrown by the next `next()` after the stream was closed from outside; null: end quietly. */
   private failure: { error: unknown } | null = null;
-  /** Cancels a pending connection acquire when the stream is closed. */
-  private readonly cancel = new AbortController();
+  /** Cancels a pending connection acquire when the stream is closed; made only when the pool has to wait. */
+  private cancel: AbortController | undefined;
   private acquiring = false;
   private tail: Promise<unknown> = Promise.resolve();
   /** `next()` calls queued behind `tail` and not yet settled. */
@@ -85,7 +89,7 @@ export class SqliteRowStream implements AsyncIterableIterator<DriverRow> {
     this.failure = failure;
     this.buffer = [];
     // Only a pending lease needs cancelling; aborting after it builds a DOMException per query for nothing.
-    if (this.acquiring) this.cancel.abort();
+    if (this.acquiring) this.cancel?.abort();
     this.source.signal?.removeEventListener('abort', this.onAbort);
     try {
       // Closes the better-sqlite3 iterator: resets the statement so the connection is free again.
@@ -126,7 +130,7 @@ export class SqliteRowStream implements AsyncIterableIterator<DriverRow> {
     let lease: SqliteLease;
     this.acquiring = true;
     try {
-      lease = await this.source.acquire(this.cancel.signal);
+      lease = await this.source.acquire(() => (this.cancel ??= new AbortController()).signal);
     } catch (error) {
       if (!this.ended) this.fail(error);
       return;
