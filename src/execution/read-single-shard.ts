@@ -7,8 +7,10 @@ import { toShardError } from './to-shard-error.js';
 export interface SingleShardCommand {
   readonly shardId: string;
   readonly sql: string;
-  /** Streams the command's rows, already converted; must stop when `signal` aborts. */
+  /** Streams the command's rows; must stop when `signal` aborts. */
   readonly run: (signal: AbortSignal | undefined) => AsyncIterable<MergeRow>;
+  /** Converts one row in place as it arrives (driver values to JavaScript values), when `run` does not. */
+  readonly convert?: (row: MergeRow) => void;
   /** The bound parameter values, and who ran the query: published with the command's diagnostics. */
   readonly parameters?: readonly unknown[];
   readonly source?: object;
@@ -31,7 +33,7 @@ export interface SingleShardOptions {
  * diagnostics are published. An AbortController and a timer exist only when a timeout is set.
  *
  * @example
- * const rows = await readSingleShard({ shardId: 'EU', sql, run: (signal) => convert(driver.query(...)) }, { entity: 'Customer' });
+ * const rows = await readSingleShard({ shardId: 'EU', sql, run: (signal) => driver.query(...), convert }, { entity: 'Customer' });
  */
 export async function readSingleShard(command: SingleShardCommand, options: SingleShardOptions): Promise<MergeRow[]> {
   const started = performance.now();
@@ -60,7 +62,11 @@ export async function readSingleShard(command: SingleShardCommand, options: Sing
     const shardStarted = performance.now();
     let failure: unknown;
     try {
-      for await (const row of command.run(signal)) rows.push(row);
+      const convert = command.convert;
+      for await (const row of command.run(signal)) {
+        convert?.(row);
+        rows.push(row);
+      }
     } catch (e) {
       failure = e;
     }

@@ -160,8 +160,9 @@ export class ShardedQueryExecutor implements QueryExecutor {
         sql: rendered.sql,
         parameters: rendered.parameters.map((p) => p.value),
         source: this.#options.source,
-        run: (signal) =>
-          convert.stream(driver.query(command.target.connection, rendered.sql, rendered.parameters, { signal, safeIntegers: true })),
+        // Converted as read, without a generator per row.
+        run: (signal) => driver.query(command.target.connection, rendered.sql, rendered.parameters, { signal, safeIntegers: true }),
+        convert: convert.convert,
       },
       {
         signal: options.signal,
