@@ -63,8 +63,10 @@ const YEARS = ['2023', '2024', '2025'];
 const FIRST = ['Ada', 'Grace', 'Linus', 'Barbara', 'Ken', 'Margaret', 'Dennis', 'Frances', 'Edsger', 'Radia'];
 const LAST = ['Lovelace', 'Hopper', 'Torvalds', 'Liskov', 'Thompson', 'Hamilton', 'Ritchie', 'Allen', 'Dijkstra', 'Perlman'];
 const STATUSES = ['new', 'paid', 'shipped', 'cancelled'];
-const CUSTOMERS = 50_000;
-const ORDERS = 200_000;
+// DTDE_SAMPLE_SCALE shrinks the shop (the sample's own test runs it at 0.01).
+const SCALE = Number(process.env.DTDE_SAMPLE_SCALE ?? 1);
+const CUSTOMERS = Math.round(50_000 * SCALE);
+const ORDERS = Math.round(200_000 * SCALE);
 
 /** Deterministic pseudo-random numbers, so every run shows the same answers. */
 function random(seed: number): () => number {
