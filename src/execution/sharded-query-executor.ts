@@ -303,7 +303,12 @@ function rowConverter(fieldTypes: Readonly<Record<string, SqlType>>, dialect: Di
       const field = typedFields[i]!;
       if (field in r) r[field] = dialect.fromDbValue(typedTypes[i]!, r[field]);
     }
-    for (const field of floats) if (typeof r[field] === 'bigint') r[field] = Number(r[field]);
+    // A float expression can come back as a bigint (an integral result with safe integers on) or
+    // as exact decimal text (PostgreSQL's numeric arithmetic); either way it is a number.
+    for (const field of floats) {
+      const v = r[field];
+      if (typeof v === 'bigint' || typeof v === 'string') r[field] = Number(v);
+    }
   };
   found = {
     convert,

@@ -414,9 +414,8 @@ describe('arithmetic on decimal columns', () => {
   });
 
   // PostgreSQL computes numeric arithmetic exactly and pg returns numeric as exact text; the
-  // execution engine converts float-typed fields from bigints but not yet from decimal text, so
-  // projected and summed values come back as strings. Flip to `it` when it converts them.
-  it.fails('known gap: projects and sums it as numbers (see the README)', async () => {
+  // engine turns float-typed fields into numbers, as the evaluator computes them.
+  it('projects and sums it as numbers', async () => {
     await check([
       (q) =>
         q
