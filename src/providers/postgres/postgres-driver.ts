@@ -1,4 +1,5 @@
 import pg from 'pg';
+import { runInTransaction } from '../run-in-transaction.js';
 import { DtdeDatabaseError } from '../../errors/dtde-database-error.js';
 import type { ConnectionRef } from '../../metadata/model.js';
 import type {
@@ -122,26 +123,12 @@ export class PostgresDriver implements DatabaseDriver {
     return transaction;
   }
 
-  async transaction<T>(
+  transaction<T>(
     connection: ConnectionRef | null,
     fn: (tx: TransactionHandle) => Promise<T>,
     options: TransactionOptions = {},
   ): Promise<T> {
-    const transaction = await this.beginTransaction(connection, options);
-    let result: T;
-    try {
-      result = await fn(transaction);
-      options.signal?.throwIfAborted();
-    } catch (error) {
-      try {
-        await transaction.rollback();
-      } catch {
-        // fn's error explains the failure; the rollback's would only hide it.
-      }
-      throw error;
-    }
-    await transaction.commit();
-    return result;
+    return runInTransaction(this, connection, fn, options);
   }
 
   poolSize(connection: ConnectionRef | null): number {

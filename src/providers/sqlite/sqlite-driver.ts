@@ -1,4 +1,5 @@
 import { rm } from 'node:fs/promises';
+import { runInTransaction } from '../run-in-transaction.js';
 import { DtdeDatabaseError } from '../../errors/dtde-database-error.js';
 import type { ConnectionRef } from '../../metadata/model.js';
 import type {
@@ -77,26 +78,12 @@ export class SqliteDriver implements DatabaseDriver {
     return this.fileFor(connection).begin(options.signal);
   }
 
-  async transaction<T>(
+  transaction<T>(
     connection: ConnectionRef | null,
     fn: (tx: TransactionHandle) => Promise<T>,
     options: TransactionOptions = {},
   ): Promise<T> {
-    const transaction = await this.beginTransaction(connection, options);
-    let result: T;
-    try {
-      result = await fn(transaction);
-      options.signal?.throwIfAborted();
-    } catch (error) {
-      try {
-        await transaction.rollback();
-      } catch {
-        // fn's error explains the failure; the rollback's would only hide it.
-      }
-      throw error;
-    }
-    await transaction.commit();
-    return result;
+    return runInTransaction(this, connection, fn, options);
   }
 
   poolSize(connection: ConnectionRef | null): number {
