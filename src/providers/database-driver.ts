@@ -56,6 +56,13 @@ export interface DatabaseDriver extends AsyncDisposable {
    */
   poolSize(connection: ConnectionRef | null): number;
 
+  /**
+   * How a user raises the pool to `size` connections, as they would write it
+   * (`sqlite({ file, readPoolSize: 12 })`): quoted by the start-up check that finds a pool too
+   * small for `maxParallelShards`. Without it the message only says to raise the pool size.
+   */
+  poolSizeHint?(size: number): string;
+
   /** Creates the database if it does not exist (SQLite: the file and its folder). Idempotent. */
   ensureDatabase(connection: ConnectionRef | null, options?: ExecuteOptions): Promise<void>;
 

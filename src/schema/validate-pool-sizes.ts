@@ -10,12 +10,14 @@ import type { SchemaScope } from './create-schema.js';
  * streams on one database at once (table-mode shards share the context's database; a
  * database-mode shard needs one). When that exceeds `driver.poolSize`, streams would wait for each
  * other (an ordered merge would deadlock), so it is refused up front with a
- * `DtdeConfigurationError` naming both numbers and the two fixes.
+ * `DtdeConfigurationError` naming both numbers and the two fixes, the pool's in the driver's own
+ * words (`DatabaseDriver.poolSizeHint`).
  *
  * @example
  * validatePoolSizes({ model, layout, provider }, 16);
  * // options.maxParallelShards: Customer has 12 shards in database ".../shop.db", so one query can stream
- * // from 12 of them at once (maxParallelShards is 16), but the sqlite pool for it holds 8 connections; ...
+ * // from 12 of them at once (maxParallelShards is 16), but the sqlite pool for that database holds 8 connections.
+ * // Raise the pool size to at least 12 (sqlite({ file, readPoolSize: 12 })) or lower maxParallelShards to 8.
  */
 export function validatePoolSizes(scope: SchemaScope, maxParallelShards: number): void {
   const { provider } = scope;
@@ -32,10 +34,11 @@ export function validatePoolSizes(scope: SchemaScope, maxParallelShards: number)
       const pool = provider.driver.poolSize(connection);
       if (concurrent <= pool) continue;
       const path = 'options.maxParallelShards';
+      const hint = provider.driver.poolSizeHint?.(concurrent);
       throw new DtdeConfigurationError(
         `${path}: ${entity.name} has ${shards} shards in database "${id}", so one query can stream from ${concurrent} of them at once ` +
           `(maxParallelShards is ${maxParallelShards}), but the ${provider.driver.name} pool for that database holds ${pool} connections. ` +
-          `Raise the pool size to at least ${concurrent} (SQLite: sqlite({ file, readPoolSize: ${concurrent} })) or lower maxParallelShards to ${pool}.`,
+          `Raise the pool size to at least ${concurrent}${hint === undefined ? '' : ` (${hint})`} or lower maxParallelShards to ${pool}.`,
         { path },
       );
     }

@@ -258,6 +258,10 @@ describe('pool sizes', () => {
       expect(error.message).toMatch(
         /Customer has 3 shards in database "postgres:\/\/127\.0\.0\.1:\d+\/dtde_t\d+_faults_\d+".*the postgres pool for that database holds 2 connections/,
       );
+      expect(error.message).toContain(
+        'Raise the pool size to at least 3 (postgres({ ..., pool: { max: 3 } })) or lower maxParallelShards to 2.',
+      );
+      expect(error.message).not.toContain('sqlite');
     } finally {
       await ctx.close();
     }

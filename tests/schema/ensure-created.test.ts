@@ -117,7 +117,7 @@ describe('maxParallelShards against the pool size', () => {
     expect((error as Error).message).toBe(
       `options.maxParallelShards: Customer has 3 shards in database "${dir.file('main.db')}", so one query can stream from 3 of them at once ` +
         '(maxParallelShards is 8), but the sqlite pool for that database holds 2 connections. ' +
-        'Raise the pool size to at least 3 (SQLite: sqlite({ file, readPoolSize: 3 })) or lower maxParallelShards to 2.',
+        'Raise the pool size to at least 3 (sqlite({ file, readPoolSize: 3 })) or lower maxParallelShards to 2.',
     );
     expect(databaseFiles(dir.folder())).toEqual([]); // refused before any I/O
   });

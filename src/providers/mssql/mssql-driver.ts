@@ -139,6 +139,10 @@ export class MssqlDriver implements DatabaseDriver {
     return this.options.pool.max;
   }
 
+  poolSizeHint(size: number): string {
+    return `mssql({ ..., pool: { max: ${size} } }) or Max Pool Size=${size} in the connection string`;
+  }
+
   /**
    * Creates the database when it is missing: `CREATE DATABASE`, sent through the server's
    * maintenance database (`master` unless `maintenanceDatabase` says otherwise) with the same

@@ -136,6 +136,10 @@ export class PostgresDriver implements DatabaseDriver {
     return this.options.pool.max;
   }
 
+  poolSizeHint(size: number): string {
+    return `postgres({ ..., pool: { max: ${size} } })`;
+  }
+
   /**
    * Creates the database when it is missing: `CREATE DATABASE`, sent through the server's
    * maintenance database (`postgres` unless `maintenanceDatabase` says otherwise) with the same

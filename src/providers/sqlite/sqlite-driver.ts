@@ -91,6 +91,10 @@ export class SqliteDriver implements DatabaseDriver {
     return this.options.readPoolSize;
   }
 
+  poolSizeHint(size: number): string {
+    return `sqlite({ file, readPoolSize: ${size} })`;
+  }
+
   async ensureDatabase(connection: ConnectionRef | null, options: ExecuteOptions = {}): Promise<void> {
     await this.fileFor(connection).withWriter(options.signal, () => undefined, true);
   }

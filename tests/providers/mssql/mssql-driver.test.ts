@@ -4,6 +4,7 @@ import sql from 'mssql';
 import tedious from 'tedious';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import {
+  DtdeConfigurationError,
   DtdeContext,
   DtdeDatabaseError,
   DtdeShardError,
@@ -138,6 +139,29 @@ class Shop extends DtdeContext {
     mb.entity(Customer, configureCustomer).entity(Order, (e) => configureOrder(e, { storage: 'databases' }));
   }
 }
+
+describe('maxParallelShards against the pool size', () => {
+  it('is refused before any connection, with the SQL Server way to raise the pool and no login in the message', async () => {
+    const ctx = new Shop({
+      provider: mssql({ connectionString: unreachable, pool: { max: 2 } }),
+      shards: (s) => s.addShards('EU', 'US', 'APAC').addShardGroup('years', (g) => g.addShard('2024', { database: 'shop_2024' })),
+      maxParallelShards: 3,
+    });
+    try {
+      const error = await ctx.customers.toArray().catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(DtdeConfigurationError);
+      expect((error as Error).message.split('\n')[0]).toBe(
+        'options.maxParallelShards: Customer has 3 shards in database "mssql://127.0.0.1:1/shop", so one query can stream from 3 of them at once ' +
+          '(maxParallelShards is 3), but the mssql pool for that database holds 2 connections. ' +
+          'Raise the pool size to at least 3 (mssql({ ..., pool: { max: 3 } }) or Max Pool Size=3 in the connection string) or lower maxParallelShards to 2.',
+      );
+      expect(inspect(error, { depth: 10 })).not.toContain(PASSWORD);
+      expect(inspect(error, { depth: 10 })).not.toContain(USER);
+    } finally {
+      await ctx.close();
+    }
+  });
+});
 
 describe('credentials never in errors, diagnostics or explain()', () => {
   it('an unreachable server: the error names the database, never the login', async () => {
