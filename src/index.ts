@@ -104,7 +104,7 @@ export { DtdeConfigurationError } from './errors/dtde-configuration-error.js';
 export { DtdeRoutingError } from './errors/dtde-routing-error.js';
 export { DtdeShardError } from './errors/dtde-shard-error.js';
 export { DtdeInvalidOperationError } from './errors/dtde-invalid-operation-error.js';
-export { DtdeTimeoutError } from './errors/dtde-timeout-error.js';
+export { DtdeTimeoutError, type TimedOutShard } from './errors/dtde-timeout-error.js';
 export { DtdeDatabaseError, type DatabaseErrorReason } from './errors/dtde-database-error.js';
 export { DtdeValidationError } from './errors/dtde-validation-error.js';
 export { DtdeConcurrencyError } from './errors/dtde-concurrency-error.js';

@@ -107,6 +107,7 @@ export abstract class DtdeContext implements AsyncDisposable {
         maxIdentifierLength: this.options.maxIdentifierLength,
         strictRouting: this.options.strictRouting,
         source: context,
+        databaseId: (connection) => provider.databaseId(connection),
       };
     });
     const writes = this.#writes;

@@ -1,7 +1,7 @@
 import type { MergeRow } from '../planner/merge-plan.js';
 import { publishQueryShard } from './diagnostics.js';
 import { publishDone, publishPlan } from './merge-rows.js';
-import { queryTimeoutError } from './run-shard-commands.js';
+import { queryTimeoutError } from './query-timeout-error.js';
 import { toShardError } from './to-shard-error.js';
 
 export interface SingleShardCommand {
@@ -14,6 +14,8 @@ export interface SingleShardCommand {
   /** The bound parameter values, and who ran the query: published with the command's diagnostics. */
   readonly parameters?: readonly unknown[];
   readonly source?: object;
+  /** The shard's table and database, for a timeout error naming the shard; called only then. */
+  readonly locate?: () => { readonly table: string; readonly database?: string };
 }
 
 export interface SingleShardOptions {
@@ -55,7 +57,7 @@ export async function readSingleShard(command: SingleShardCommand, options: Sing
       user?.addEventListener('abort', onUserAbort, { once: true });
       timer = setTimeout(() => {
         timedOut = true;
-        controller!.abort(queryTimeoutError(ms));
+        controller!.abort(queryTimeoutError(ms, [command]));
       }, ms);
       signal = controller.signal;
     }
@@ -81,7 +83,7 @@ export async function readSingleShard(command: SingleShardCommand, options: Sing
       ...(failure !== undefined && signal?.aborted ? { cancelled: true } : {}),
     });
     if (failure !== undefined) {
-      if (timedOut) throw queryTimeoutError(options.timeoutMs!);
+      if (timedOut) throw queryTimeoutError(options.timeoutMs!, [command]);
       if (options.signal?.aborted) throw options.signal.reason;
       throw toShardError(command, failure);
     }

@@ -1,7 +1,7 @@
-import { DtdeTimeoutError } from '../errors/dtde-timeout-error.js';
 import { Deque } from './deque.js';
 import { publishQueryShard } from './diagnostics.js';
 import { Notifier } from './notifier.js';
+import { queryTimeoutError } from './query-timeout-error.js';
 import { toShardError } from './to-shard-error.js';
 import { validateRunOptions } from './validate-run-options.js';
 
@@ -16,6 +16,8 @@ export interface ShardCommand<T> {
   /** The bound parameter values, and who ran the query: published with the command's diagnostics. */
   readonly parameters?: readonly unknown[];
   readonly source?: object;
+  /** The shard's table and database, for a timeout error naming the shard; called only then. */
+  readonly locate?: () => { readonly table: string; readonly database?: string };
 }
 
 /**
@@ -35,7 +37,7 @@ export interface RunShardCommandsOptions {
   readonly maxParallel: number;
   /** Aborting it cancels every command; the run fails with the signal's reason. */
   readonly signal?: AbortSignal;
-  /** Cancels every command and fails the run with `DtdeTimeoutError` after this long. */
+  /** Cancels every command and fails the run after this long with a `DtdeTimeoutError` naming the shards still running. */
   readonly timeoutMs?: number;
   /** Default `interleave`. */
   readonly access?: ShardAccess;
@@ -125,7 +127,7 @@ class ShardRunner<T> implements ShardRun<T> {
     }
     signal?.addEventListener('abort', this.onUserAbort, { once: true });
     if (timeoutMs !== undefined) {
-      this.timer = setTimeout(() => this.fail(queryTimeoutError(timeoutMs)), timeoutMs);
+      this.timer = setTimeout(() => this.fail(this.timeoutError(timeoutMs)), timeoutMs);
     }
     this.startMore();
   }
@@ -218,6 +220,12 @@ class ShardRunner<T> implements ShardRun<T> {
     this.startMore();
   }
 
+  /** Names the commands started and still running (the slow ones), and counts those not started. */
+  private timeoutError(timeoutMs: number): unknown {
+    const running = this.commands.filter((_, i) => i < this.nextToStart && !this.ended[i] && !this.discarded[i]);
+    return queryTimeoutError(timeoutMs, running, this.commands.length - this.nextToStart);
+  }
+
   private markEnded(index: number): void {
     this.ended[index] = true;
     this.endedCount++;
@@ -297,15 +305,6 @@ class ShardRunner<T> implements ShardRun<T> {
       },
     };
   }
-}
-
-/** The error of a query that ran past `queryTimeoutMs`. */
-export function queryTimeoutError(timeoutMs: number): DtdeTimeoutError {
-  return new DtdeTimeoutError(
-    `The query ran longer than its timeout of ${timeoutMs} ms and its shard commands were cancelled. ` +
-      'Raise queryTimeoutMs or narrow the query (filter on the shard key, add take).',
-    { timeoutMs },
-  );
 }
 
 function abortReason(signal: AbortSignal): unknown {

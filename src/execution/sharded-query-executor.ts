@@ -41,6 +41,8 @@ export interface ShardedQueryRuntime {
   readonly strictRouting?: boolean;
   /** Who runs the queries (the context), published with each shard command's diagnostics. */
   readonly source?: object;
+  /** The provider's `databaseId`: a timeout error names the database of a slow shard with it. */
+  readonly databaseId?: (connection: ShardTarget['connection']) => string;
 }
 
 /**
@@ -160,6 +162,7 @@ export class ShardedQueryExecutor implements QueryExecutor {
         sql: rendered.sql,
         parameters: rendered.parameters.map((p) => p.value),
         source: this.#options.source,
+        locate: () => this.locate(command.target),
         // Converted as read, without a generator per row.
         run: (signal) => driver.query(command.target.connection, rendered.sql, rendered.parameters, { signal, safeIntegers: true }),
         convert: convert.convert,
@@ -198,6 +201,7 @@ export class ShardedQueryExecutor implements QueryExecutor {
         sql: rendered.sql,
         parameters: rendered.parameters.map((p) => p.value),
         source: this.#options.source,
+        locate: () => this.locate(command.target),
         run: (signal: AbortSignal) =>
           rowConverter(command.fieldTypes, dialect).stream(
             driver.query(command.target.connection, rendered.sql, rendered.parameters, { signal, safeIntegers: true }),
@@ -242,6 +246,13 @@ export class ShardedQueryExecutor implements QueryExecutor {
     // A pool too small for every stream: the runner's turn-taking, which buffers waiting shards
     // (each bounded by its SQL limit when the query is paged). Raising the pool lifts it.
     return [...perDatabase.values()].some((d) => d.streams > driver.poolSize(d.connection)) ? maxParallelShards : plan.commands.length;
+  }
+
+  /** Where a shard command runs, for an error naming it: the quoted table and the database's id (never credentials). */
+  private locate(target: ShardTarget): { table: string; database?: string } {
+    const { dialect, databaseId } = this.#options;
+    const table = dialect.quoteTable(target.table);
+    return databaseId === undefined ? { table } : { table, database: databaseId(target.connection) };
   }
 
   private targetsOf(entity: EntityModel): readonly ShardTarget[] {

@@ -157,7 +157,16 @@ describe('queryTimeoutMs', () => {
     const error = await rejectionOf(inYear.toArray());
 
     expect(error).toBeInstanceOf(DtdeTimeoutError);
-    expect(error).toMatchObject({ code: 'DTDE_TIMEOUT', timeoutMs: 50 });
+    expect(error).toMatchObject({ code: 'DTDE_TIMEOUT', timeoutMs: 50, shardId: 'years::2024' });
+    const database = provider.databaseId({ file: 'orders-2024.db' });
+    expect((error as DtdeTimeoutError).shards).toEqual([
+      { shardId: 'years::2024', sql: expect.stringContaining('FROM "Orders"'), table: '"Orders"', database },
+    ]);
+    expect((error as Error).message.split('\n')[0]).toBe(
+      `The query ran longer than its timeout of 50 ms while shard 'years::2024' (table "Orders" in database ${database}) ` +
+        'was still running; its command was cancelled. Find why the shard is slow (see error.shards), raise queryTimeoutMs, ' +
+        'or narrow the query (filter on the shard key, add take).',
+    );
     expect(log.shards).toHaveLength(1);
     expect(log.shards[0]).toMatchObject({ shardId: 'years::2024', rowCount: 0 });
     expectCancelledCleanly(log.shards[0]!);
@@ -170,6 +179,39 @@ describe('queryTimeoutMs', () => {
     await expect(inYear.count()).resolves.toBe(
       shop.data.orders.filter((o) => o.orderDate >= params.from && o.orderDate < params.to).length,
     );
+  });
+
+  it('names the shard still running when the timeout fires, not the siblings that answered', async () => {
+    // Every read connection of the 2024 file is held, so its shard waits; 2023 and 2025 answer at once.
+    const {
+      ctx,
+      provider,
+      busyConnections: busy,
+    } = reopen({
+      maxParallelShards: 3,
+      queryTimeoutMs: 1_000,
+      sqlite: { readPoolSize: 3, acquireTimeoutMs: 600_000 },
+    });
+    const holders = [1, 2, 3].map(() =>
+      provider.driver.query({ file: 'orders-2024.db' }, 'SELECT "id" FROM "Orders"', [], { batchSize: 1 })[Symbol.asyncIterator](),
+    );
+    for (const holder of holders) expect((await holder.next()).done).toBe(false);
+    log = listenDiagnostics();
+
+    const error = (await rejectionOf(ctx.orders.count())) as DtdeTimeoutError;
+
+    expect(error).toBeInstanceOf(DtdeTimeoutError);
+    expect(error.shards.map((s) => s.shardId)).toEqual(['years::2024']);
+    expect(error.message).toContain(`shard 'years::2024' (table "Orders" in database ${provider.databaseId({ file: 'orders-2024.db' })})`);
+    expect(error.message).not.toMatch(/2023|2025/);
+    const answered = log.shards.filter((s) => s.shardId !== 'years::2024');
+    expect(answered.map((s) => [s.shardId, s.cancelled, s.error])).toEqual([
+      ['years::2023', undefined, undefined],
+      ['years::2025', undefined, undefined],
+    ]);
+    for (const holder of holders) await holder.return!();
+    expect(busy()).toBe(0);
+    await expect(ctx.orders.count()).resolves.toBe(shop.data.orders.length);
   });
 
   it('fails a stream whose consumer stalls past the timeout; the shards are cancelled', async () => {

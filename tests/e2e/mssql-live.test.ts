@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { DtdeContext, DtdeDatabaseError, type ModelBuilder } from '../../src/index.js';
+import { DtdeContext, DtdeDatabaseError, DtdeTimeoutError, type ModelBuilder } from '../../src/index.js';
+import { runShardCommands, type ShardCommand } from '../../src/execution/run-shard-commands.js';
 import { compareMssqlUuid } from '../../src/providers/mssql/compare-mssql-uuid.js';
 import {
   createLiveDatabases,
@@ -286,6 +287,46 @@ function defineLiveChecks(): void {
         const rows: unknown[] = [];
         for await (const row of driver.query(null, 'SELECT @p0 AS [x]', [7])) rows.push(row);
         expect(rows).toEqual([{ x: 7 }]);
+      } finally {
+        await driver.close();
+      }
+    });
+
+    it('a slow shard (WAITFOR DELAY) past the timeout: DtdeTimeoutError names it, not its fast sibling; the statement is cancelled', async () => {
+      const { driver } = liveProvider(shop.databases.own, 2);
+      const command = (shardId: string, text: string): ShardCommand<unknown> => ({
+        shardId,
+        sql: text,
+        run: (signal) => driver.query(null, text, [], { signal }),
+        locate: () => ({ table: '[none]', database: driver.databaseId(null) }),
+      });
+      try {
+        const started = Date.now();
+        const run = runShardCommands([command('slow', "WAITFOR DELAY '00:00:20'; SELECT 1 AS [x]"), command('fast', 'SELECT 2 AS [x]')], {
+          maxParallel: 2,
+          timeoutMs: 500,
+        });
+        const rows: unknown[] = [];
+        const error = (await (async () => {
+          for await (const { row } of run.interleaved) rows.push(row);
+        })().catch((e: unknown) => e)) as DtdeTimeoutError;
+        await run.close();
+        expect(error).toBeInstanceOf(DtdeTimeoutError);
+        expect(rows).toEqual([{ x: 2 }]);
+        expect(error.shards.map((s) => s.shardId)).toEqual(['slow']);
+        expect(error.message).toContain(`shard 'slow' (table [none] in database ${driver.databaseId(null)}) was still running`);
+        expect(error.message).not.toContain('fast');
+        // Cancelled on the server, not left to run out its 20 seconds: both connections are back and answer now.
+        expect(driver.stats().databases.get(driver.databaseId(null))).toMatchObject({ borrowed: 0, openStreams: 0 });
+        const again = await Promise.all(
+          [3, 4].map(async (n) => {
+            const got: unknown[] = [];
+            for await (const row of driver.query(null, 'SELECT @p0 AS [x]', [n])) got.push(row);
+            return got;
+          }),
+        );
+        expect(again).toEqual([[{ x: 3 }], [{ x: 4 }]]);
+        expect(Date.now() - started).toBeLessThan(10_000);
       } finally {
         await driver.close();
       }

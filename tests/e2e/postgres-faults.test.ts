@@ -183,17 +183,40 @@ describe('a shard that fails', () => {
 });
 
 describe('timeouts and aborts stop the statements on the server', () => {
-  it('a slow shard past queryTimeoutMs: DtdeTimeoutError, nothing left running, pools whole', async () => {
+  it('a slow shard past queryTimeoutMs: DtdeTimeoutError naming it (not its fast siblings), nothing left running, pools whole', async () => {
     const restore = await slowDown('2023');
     const { ctx, provider } = open({ queryTimeoutMs: 400 });
     try {
-      const error = await ctx.orders
+      // 50 rows per shard end the fast shards' streams (they read ahead 64): only 2023 still runs at the timeout.
+      const error = (await ctx.orders
         .orderByDescending((o) => o.orderDate)
         .take(50)
         .toArray()
-        .catch((e: unknown) => e);
+        .catch((e: unknown) => e)) as DtdeTimeoutError;
       expect(error).toBeInstanceOf(DtdeTimeoutError);
-      expect((error as DtdeTimeoutError).timeoutMs).toBe(400);
+      expect(error.timeoutMs).toBe(400);
+      const database = provider.databaseId({ url: years[2023].url });
+      expect(database).toMatch(/^postgres:\/\/127\.0\.0\.1:\d+\/dtde_t\d+_f2023_\d+$/);
+      expect(error.shardId).toBe('years::2023');
+      expect(error.shards).toEqual([
+        { shardId: 'years::2023', sql: expect.stringContaining('FROM "Orders"'), table: '"Orders"', database },
+      ]);
+      expect(error.message.split('\n')[0]).toBe(
+        `The query ran longer than its timeout of 400 ms while shard 'years::2023' (table "Orders" in database ${database}) was still running; ` +
+          'its command was cancelled. Find why the shard is slow (see error.shards), raise queryTimeoutMs, or narrow the query ' +
+          '(filter on the shard key, add take).',
+      );
+      for (const fast of ['2024', '2025']) expect(error.message).not.toContain(fast);
+      expect(await runningStatements()).toEqual([]);
+      expectPoolsWhole(provider);
+      // A query only the slow shard answers (the single-shard path) names it the same way.
+      const alone = (await ctx.orders
+        .where((o, p) => o.orderDate < p.end, { end: new Date('2024-01-01T00:00:00Z') })
+        .toArray()
+        .catch((e: unknown) => e)) as DtdeTimeoutError;
+      expect(alone).toBeInstanceOf(DtdeTimeoutError);
+      expect(alone.shards.map((s) => s.shardId)).toEqual(['years::2023']);
+      expect(alone.message).toContain(`shard 'years::2023' (table "Orders" in database ${database}) was still running`);
       expect(await runningStatements()).toEqual([]);
       expectPoolsWhole(provider);
     } finally {

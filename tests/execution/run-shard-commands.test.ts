@@ -159,7 +159,12 @@ describe('runShardCommands: failure and cancellation', () => {
     vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
     const log = new ShardLog();
     const never = deferred();
-    const commands = [fakeShard(log, 'a', [{ v: 1 }], { end: never.promise }), fakeShard(log, 'b', [], { end: never.promise })];
+    const commands = [
+      fakeShard(log, 'a', [{ v: 1 }], { end: never.promise }),
+      fakeShard(log, 'fast', [{ v: 2 }]),
+      fakeShard(log, 'b', [], { end: never.promise }),
+      fakeShard(log, 'c', []),
+    ];
     const run = runShardCommands(commands, { maxParallel: 2, timeoutMs: 5_000 });
     const rows = collect(run.interleaved);
     await flush();
@@ -167,9 +172,16 @@ describe('runShardCommands: failure and cancellation', () => {
     const error = await rows.catch((e: unknown) => e);
     expect(error).toBeInstanceOf(DtdeTimeoutError);
     expect((error as DtdeTimeoutError).timeoutMs).toBe(5_000);
+    // Named: the commands still running; 'fast' had ended, 'c' had not started.
+    expect((error as DtdeTimeoutError).shardId).toBe('a');
+    expect((error as DtdeTimeoutError).shards.map((s) => s.shardId)).toEqual(['a', 'b']);
+    expect((error as Error).message).toContain(
+      "while shards 'a', 'b' were still running; their commands were cancelled. 1 more shard command had not started. Find why those shards are slow",
+    );
     await run.close();
     expect(log.signals.get('a')!.aborted).toBe(true);
-    expect([...log.closed].sort()).toEqual(['a', 'b']);
+    expect([...log.closed].sort()).toEqual(['a', 'b', 'fast']);
+    expect(log.started).not.toContain('c');
   });
 
   it('a stream the consumer returns early is cancelled alone, without failing the run', async () => {
