@@ -58,6 +58,7 @@ export type {
   DriverTransaction,
   ExecuteOptions,
   ExecuteResult,
+  QueryNowOptions,
   QueryOptions,
   TransactionHandle,
   TransactionOptions,

@@ -2,7 +2,14 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import { DtdeCommitError } from '../errors/dtde-commit-error.js';
 import { DtdeInvalidOperationError } from '../errors/dtde-invalid-operation-error.js';
 import type { ConnectionRef, EntityModel } from '../metadata/model.js';
-import type { DatabaseDriver, DriverParameters, DriverRow, DriverTransaction, QueryOptions } from '../providers/database-driver.js';
+import type {
+  DatabaseDriver,
+  DriverParameters,
+  DriverRow,
+  DriverTransaction,
+  QueryNowOptions,
+  QueryOptions,
+} from '../providers/database-driver.js';
 import type { BoundLambda, QueryExpression } from '../linq/expression/query-expression.js';
 import { bulkInsert, type BulkInsertOptions, type BulkInsertResult } from '../writes/bulk-insert.js';
 import type { PendingChange } from '../writes/pending-change.js';
@@ -171,6 +178,12 @@ export class ContextWrites {
         const tx = session.transactionOn(connection);
         return tx === undefined ? driver.query(connection, sql, parameters, options) : readInTransaction(tx, sql, parameters, options);
       },
+      // A read at once goes around the scope's transaction: only where the scope has none.
+      queryNow:
+        driver.queryNow === undefined
+          ? undefined
+          : (connection: ConnectionRef | null, sql: string, parameters: DriverParameters, options: QueryNowOptions) =>
+              session.transactionOn(connection) === undefined ? driver.queryNow!(connection, sql, parameters, options) : undefined,
     });
   }
 

@@ -17,12 +17,31 @@ export async function takeElement(rows: AsyncIterable<MergeRow>, op: ElementMerg
       found = row;
       if (!single) break;
     } else {
-      throw new DtdeInvalidOperationError(
-        'Sequence contains more than one element: single() needs exactly one matching row. Use first() to take the first.',
-        { operation: op },
-      );
+      throw moreThanOne(op);
     }
   }
+  return elementOrDefault(found, op);
+}
+
+/**
+ * `takeElement` over rows already read (a single shard's small result).
+ *
+ * @example
+ * takeElementNow(rows, 'firstOrDefault');
+ */
+export function takeElementNow(rows: readonly MergeRow[], op: ElementMergePlan['op']): MergeRow | null {
+  if (rows.length > 1 && (op === 'single' || op === 'singleOrDefault')) throw moreThanOne(op);
+  return elementOrDefault(rows[0], op);
+}
+
+function moreThanOne(op: ElementMergePlan['op']): DtdeInvalidOperationError {
+  return new DtdeInvalidOperationError(
+    'Sequence contains more than one element: single() needs exactly one matching row. Use first() to take the first.',
+    { operation: op },
+  );
+}
+
+function elementOrDefault(found: MergeRow | undefined, op: ElementMergePlan['op']): MergeRow | null {
   if (found !== undefined) return found;
   if (op === 'firstOrDefault' || op === 'singleOrDefault') return null;
   throw new DtdeInvalidOperationError(

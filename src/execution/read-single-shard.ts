@@ -1,5 +1,5 @@
 import type { MergeRow } from '../planner/merge-plan.js';
-import { publishQueryShard } from './diagnostics.js';
+import { publishQueryPlan, publishQueryShard, queryDoneChannel, queryPlanChannel, queryShardChannel } from './diagnostics.js';
 import { publishDone, publishPlan } from './merge-rows.js';
 import { queryTimeoutError } from './query-timeout-error.js';
 import { toShardError } from './to-shard-error.js';
@@ -96,4 +96,55 @@ export async function readSingleShard(command: SingleShardCommand, options: Sing
     if (onUserAbort !== undefined) options.signal?.removeEventListener('abort', onUserAbort);
     publishDone(options.entity, started, error === undefined ? (options.doneRowCount?.(rows) ?? rows.length) : 0, error);
   }
+}
+
+export interface SingleShardNowCommand extends Omit<SingleShardCommand, 'run' | 'convert'> {
+  /** Reads every row at once, or returns undefined when the driver would rather stream them. */
+  readonly readNow: () => MergeRow[] | undefined;
+  /** Converts one row in place (driver values to JavaScript values). */
+  readonly convert: (row: MergeRow) => void;
+}
+
+/**
+ * `readSingleShard` for a small result an in-process engine reads synchronously
+ * (`DatabaseDriver.queryNow`): no timer, no abort listener and no await, since nothing can
+ * interrupt a read that ends before this returns. The same outcomes otherwise: an abort before
+ * the read throws the signal's reason, a failure is a `DtdeShardError` naming the shard, and the
+ * same diagnostics are published. Undefined (nothing published) when the driver declines.
+ *
+ * @example
+ * const rows = readSingleShardNow({ shardId: 'EU', sql, readNow: () => driver.queryNow?.(...), convert }, { entity: 'Customer' });
+ */
+export function readSingleShardNow(command: SingleShardNowCommand, options: SingleShardOptions): MergeRow[] | undefined {
+  options.signal?.throwIfAborted();
+  const started = performance.now();
+  let rows: MergeRow[] | undefined;
+  let failure: unknown;
+  try {
+    rows = command.readNow();
+    if (rows === undefined) return undefined;
+    for (let i = 0; i < rows.length; i++) command.convert(rows[i]!);
+  } catch (e) {
+    failure = e;
+  }
+  const error = failure === undefined ? undefined : toShardError(command, failure);
+  const count = rows?.length ?? 0;
+  // The messages are built only for a listener: a small read costs less than building them.
+  if (queryPlanChannel.hasSubscribers) publishQueryPlan({ entity: options.entity, shardIds: [command.shardId] });
+  if (queryShardChannel.hasSubscribers) {
+    publishQueryShard({
+      shardId: command.shardId,
+      sql: command.sql,
+      parameters: command.parameters,
+      source: command.source,
+      durationMs: performance.now() - started,
+      rowCount: count,
+      ...(failure !== undefined ? { error: failure } : {}),
+    });
+  }
+  if (queryDoneChannel.hasSubscribers) {
+    publishDone(options.entity, started, error === undefined ? (options.doneRowCount?.(rows!) ?? count) : 0, error);
+  }
+  if (error !== undefined) throw error;
+  return rows;
 }

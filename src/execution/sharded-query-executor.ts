@@ -21,8 +21,8 @@ import { findDialect } from '../providers/dialect-registry.js';
 import type { Dialect } from '../sql/dialect.js';
 import type { ValueComparer } from './compare-rows.js';
 import { finishRow, finishRows } from './finish-rows.js';
-import { takeElement } from './merge-element.js';
-import { readSingleShard } from './read-single-shard.js';
+import { takeElementNow } from './merge-element.js';
+import { readSingleShard, readSingleShardNow } from './read-single-shard.js';
 import { stripRow } from './row-stream.js';
 import { mergeRows } from './merge-rows.js';
 import { mergeValue } from './merge-value.js';
@@ -156,6 +156,31 @@ export class ShardedQueryExecutor implements QueryExecutor {
     const { dialect, driver } = this.#options;
     const rendered = dialect.renderSelect(command.statement);
     const convert = rowConverter(command.fieldTypes, dialect);
+    const finish = (found: MergeRow[]): unknown => {
+      const strip = rows.stripFields;
+      if (merge.kind === 'element') {
+        const value = takeElementNow(found, merge.op);
+        return value === null ? null : finishRow(stripRow(value, strip), plan.finish, plan.entity);
+      }
+      const out = found.map((row) => finishRow(stripRow(row, strip), plan.finish, plan.entity));
+      return plan.terminal.where === 'client' ? runTerminal(out, plan.terminal.operation) : out;
+    };
+    // A small result from an engine in this process: read at once, no lease, no async iteration.
+    const maxRows = plan.rowsPerShard;
+    if (driver.queryNow !== undefined && maxRows !== undefined) {
+      const now = readSingleShardNow(
+        {
+          shardId: command.target.shard.qualifiedId,
+          sql: rendered.sql,
+          parameters: rendered.parameters.map((p) => p.value),
+          source: this.#options.source,
+          readNow: () => driver.queryNow!(command.target.connection, rendered.sql, rendered.parameters, { maxRows, safeIntegers: true }),
+          convert: convert.convert,
+        },
+        { signal: options.signal, entity: plan.entity.name, ...(merge.kind === 'element' ? { doneRowCount: () => 1 } : {}) },
+      );
+      if (now !== undefined) return Promise.resolve(now).then(finish);
+    }
     const read = readSingleShard(
       {
         shardId: command.target.shard.qualifiedId,
@@ -174,15 +199,7 @@ export class ShardedQueryExecutor implements QueryExecutor {
         ...(merge.kind === 'element' ? { doneRowCount: () => 1 } : {}),
       },
     );
-    return read.then(async (found) => {
-      const strip = rows.stripFields;
-      if (merge.kind === 'element') {
-        const value = await takeElement(arrayStream(found), merge.op);
-        return value === null ? null : finishRow(stripRow(value, strip), plan.finish, plan.entity);
-      }
-      const out = found.map((row) => finishRow(stripRow(row, strip), plan.finish, plan.entity));
-      return plan.terminal.where === 'client' ? runTerminal(out, plan.terminal.operation) : out;
-    });
+    return read.then(finish);
   }
 
   private rows(plan: ShardQueryPlan, options: ExecuteOptions): AsyncIterable<unknown> {
@@ -332,10 +349,6 @@ function rowConverter(fieldTypes: Readonly<Record<string, SqlType>>, dialect: Di
   };
   byDialect.set(dialect, found);
   return found;
-}
-
-async function* arrayStream<T>(items: readonly T[]): AsyncGenerator<T> {
-  yield* items;
 }
 
 /** A rows merge plan as `explain()` documents it: the same fields, copied, none of them undefined. */

@@ -137,8 +137,11 @@ export function planQuery(input: PlanQueryInput): ShardQueryPlan {
   // first/single over filters that fix the primary key: a shard holds at most one such row, so a
   // LIMIT would only cost the engine (SQLite runs `LIMIT ?` about half as fast), and the merge
   // picks or checks the element from what the shards return anyway.
-  const atMostOneRow = mode.kind === 'element' && shape.skip === 0 && pinsPrimaryKey(shape.filters, entity);
+  const pinsKey = pinsPrimaryKey(shape.filters, entity);
+  const atMostOneRow = mode.kind === 'element' && shape.skip === 0 && pinsKey;
   const limit = shape.take === null || atMostOneRow ? null : single ? shape.take : shape.skip + shape.take;
+  // What the executor may read at once instead of streaming (an in-process engine's `queryNow`).
+  const rowsPerShard = pinsKey ? Math.min(1, limit ?? 1) : (limit ?? undefined);
   const offset = single && shape.skip > 0 ? shape.skip : null;
   const planned = commands(
     (s) => planRowQuery(s, entity),
@@ -161,6 +164,7 @@ export function planQuery(input: PlanQueryInput): ShardQueryPlan {
     finish,
     terminal: mode.kind === 'element' ? { where: 'merge' } : clientTerminal(terminal),
     noShardReason,
+    ...(rowsPerShard === undefined ? {} : { rowsPerShard }),
   };
 }
 

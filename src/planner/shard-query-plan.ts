@@ -17,6 +17,11 @@ export interface ShardQueryPlan {
   readonly finish: RowFinish;
   /** Why `commands` is empty (published on `dtde:query:plan`); undefined when there are commands. */
   readonly noShardReason?: string;
+  /**
+   * The most rows a shard's statement can return, when known at plan time: its LIMIT, or 1 when
+   * the filters fix the primary key. Undefined when unbounded (and for aggregates and groups).
+   */
+  readonly rowsPerShard?: number;
   /** Where the terminal is computed: by the merge (`merge`), or on the client over the finished rows (`client`). */
   readonly terminal: { readonly where: 'stream' | 'merge' } | { readonly where: 'client'; readonly operation: TerminalOperation };
 }

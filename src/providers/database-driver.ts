@@ -33,6 +33,15 @@ export interface DatabaseDriver extends AsyncDisposable {
    */
   query(connection: ConnectionRef | null, sql: string, parameters?: DriverParameters, options?: QueryOptions): AsyncIterable<DriverRow>;
 
+  /**
+   * Optional, for engines that run inside this process (SQLite): the rows of a statement the
+   * caller knows to be small (at most `options.maxRows`: a LIMIT, or filters that fix the primary
+   * key), read at once and synchronously, with no pool lease and no async iteration. Returns
+   * `undefined` when the driver would rather stream that many rows (`maxRows` more than it reads
+   * in one go); the caller then uses `query`. Throws what `query`'s stream would throw.
+   */
+  queryNow?(connection: ConnectionRef | null, sql: string, parameters: DriverParameters, options: QueryNowOptions): DriverRow[] | undefined;
+
   /** Runs one statement that returns no rows (DML or DDL) on the database's writer connection. */
   execute(connection: ConnectionRef | null, sql: string, parameters?: DriverParameters, options?: ExecuteOptions): Promise<ExecuteResult>;
 
@@ -113,6 +122,13 @@ export interface QueryOptions extends ExecuteOptions {
    * as `number`, which loses precision beyond ±2^53 - 1. Turn it on when the result has a
    * `bigint` column or a sum that may pass 2^53.
    */
+  readonly safeIntegers?: boolean;
+}
+
+export interface QueryNowOptions {
+  /** The most rows the statement can return. */
+  readonly maxRows: number;
+  /** As `QueryOptions.safeIntegers`. */
   readonly safeIntegers?: boolean;
 }
 

@@ -52,6 +52,26 @@ it('reads inside see the scope\u2019s writes; another context sees them only aft
   }
 });
 
+it('a small read one shard answers (a key lookup, a short page) sees the scope\u2019s writes too', async () => {
+  await ctx.transaction(async (tx) => {
+    tx.add(customer(3, 'EU'));
+    await tx.saveChanges();
+    const lookup = (id: number) => tx.customers.where((c, p) => c.region === 'EU' && c.id === p.id, { id });
+    expect((await lookup(3).toArray()).map((c) => c.id)).toEqual([3]);
+    expect((await lookup(3).firstOrDefault())?.id).toBe(3);
+    expect(
+      await tx.customers
+        .where((c) => c.region === 'EU')
+        .orderBy((c) => c.id)
+        .take(5)
+        .select((c) => c.id)
+        .toArray(),
+    ).toEqual([1, 3]);
+  });
+  // Outside the scope, after the commit, the same reads (now answered at once) agree.
+  expect((await ctx.customers.where((c) => c.region === 'EU' && c.id === 3).toArray()).map((c) => c.id)).toEqual([3]);
+});
+
 it('a callback that throws rolls back every database it wrote', async () => {
   const before = tableCounts(dir);
   await expect(

@@ -92,6 +92,18 @@ export class SqliteConnection {
     }
   }
 
+  /** Every row of a statement at once. */
+  all(sql: string, parameters: DriverParameters, safeIntegers: boolean): DriverRow[] {
+    const statement = this.prepare(sql);
+    try {
+      statement.safeIntegers(safeIntegers);
+      const bindings = toSqliteBindings(parameters);
+      return (Array.isArray(bindings) ? statement.all(...bindings) : statement.all(bindings)) as DriverRow[];
+    } catch (error) {
+      throw this.error(error, sql);
+    }
+  }
+
   /** Wraps a better-sqlite3 error thrown while running `sql` on this connection. */
   error(error: unknown, sql?: string): Error {
     return toSqliteDatabaseError(error, { file: this.file, sql, busyTimeoutMs: this.settings.busyTimeoutMs });

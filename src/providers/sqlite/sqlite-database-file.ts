@@ -18,6 +18,11 @@ export interface SqliteDatabaseFileSettings extends SqliteReadPoolSettings {
 export class SqliteDatabaseFile {
   private readPool: SqliteReadPool | undefined;
   private writer: SqliteConnection | undefined;
+  /**
+   * The read-only connection of `readNow`: a read that ends before it returns never overlaps
+   * another, so one connection serves them all, outside the pool (no lease to wait for).
+   */
+  private nowReader: SqliteConnection | undefined;
   private readonly writerLock = new AsyncMutex();
   private readonly streams = new Set<SqliteRowStream>();
   private readonly transactions = new Set<SqliteTransaction>();
@@ -45,6 +50,13 @@ export class SqliteDatabaseFile {
     });
     this.streams.add(stream);
     return stream;
+  }
+
+  /** Every row of a small statement, read at once (see `DatabaseDriver.queryNow`). */
+  readNow(sql: string, parameters: DriverParameters, safeIntegers: boolean): DriverRow[] {
+    this.assertOpen();
+    if (this.nowReader === undefined || !this.nowReader.isOpen) this.nowReader = SqliteConnection.open(this.file, 'read', this.settings);
+    return this.nowReader.all(sql, parameters, safeIntegers);
   }
 
   /**
@@ -110,6 +122,8 @@ export class SqliteDatabaseFile {
     } finally {
       unlock();
     }
+    this.nowReader?.close();
+    this.nowReader = undefined;
     await this.readPool?.destroy();
     this.readPool = undefined;
   }

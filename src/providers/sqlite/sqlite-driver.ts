@@ -9,6 +9,7 @@ import type {
   DriverTransaction,
   ExecuteOptions,
   ExecuteResult,
+  QueryNowOptions,
   QueryOptions,
   TransactionHandle,
   TransactionOptions,
@@ -63,6 +64,15 @@ export class SqliteDriver implements DatabaseDriver {
     options: QueryOptions = {},
   ): AsyncIterable<DriverRow> {
     return this.fileFor(connection).query(sql, parameters, options);
+  }
+
+  /**
+   * A statement of at most `batchSize` rows (what a stream reads at once anyway) is read on the
+   * file's own read connection, without a lease or an async iterator; larger ones stream.
+   */
+  queryNow(connection: ConnectionRef | null, sql: string, parameters: DriverParameters, options: QueryNowOptions): DriverRow[] | undefined {
+    if (options.maxRows > this.options.batchSize) return undefined;
+    return this.fileFor(connection).readNow(sql, parameters, options.safeIntegers ?? false);
   }
 
   async execute(
