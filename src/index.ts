@@ -57,7 +57,7 @@ export {
 } from './linq/query/queryable.js';
 export { GroupedQueryable } from './linq/query/grouped-queryable.js';
 export type { Grouping } from './linq/expression/grouping.js';
-export { asQueryable } from './linq/query/as-queryable.js';
+export { type AsQueryableOptions, asQueryable } from './linq/query/as-queryable.js';
 export type {
   ExecuteOptions,
   QueryParams,

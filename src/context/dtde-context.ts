@@ -11,6 +11,7 @@ import { validateShardLayout } from '../metadata/validate-shard-layout.js';
 import type { DtdeProvider } from '../providers/provider.js';
 import { createSchema, type SchemaScope } from '../schema/create-schema.js';
 import { deleteSchema } from '../schema/delete-schema.js';
+import { validateCollations } from '../schema/validate-collations.js';
 import { validatePoolSizes } from '../schema/validate-pool-sizes.js';
 import { DbSet } from './db-set.js';
 import { TemporalDbSet } from './temporal-db-set.js';
@@ -479,6 +480,7 @@ export abstract class DtdeContext implements AsyncDisposable {
   #ready(operation: string): DtdeProvider {
     const provider = this.#provider(operation);
     if (!this.#started) {
+      validateCollations(this.model, provider.dialect);
       validatePoolSizes(this.#schemaScope(provider), this.options.maxParallelShards);
       this.#started = true;
     }

@@ -1,3 +1,8 @@
+import type { StringCollation } from '../linq/evaluate/string-collation.js';
+
+/** Per row field, the collation its strings compare with where it is not code point (see `fieldCollations`). */
+export type FieldCollations = Readonly<Record<string, StringCollation>>;
+
 /**
  * A string that is equal for two values exactly when the merge must treat them as the same
  * (distinct rows, group keys): dates by time, a bigint equals the number of the same value
@@ -8,11 +13,11 @@
  * canonicalKey(new Date(0)) === canonicalKey(new Date(0)); // true
  * canonicalKey(1n) === canonicalKey(1);                     // true
  */
-export function canonicalKey(value: unknown): string {
+export function canonicalKey(value: unknown, collation?: StringCollation): string {
   if (value === null || value === undefined) return 'z';
   switch (typeof value) {
     case 'string':
-      return `s${JSON.stringify(value)}`;
+      return `s${JSON.stringify(collation === undefined ? value : collation.key(value))}`;
     case 'boolean':
       return value ? 'b1' : 'b0';
     case 'bigint':
@@ -37,7 +42,17 @@ function canonicalObject(value: object): string {
   return `{${keys.map((k) => `${JSON.stringify(k)}:${canonicalKey(record[k])}`).join(',')}}`;
 }
 
-/** The canonical key of a row restricted to `fields` (group keys). */
-export function canonicalFields(row: Readonly<Record<string, unknown>>, fields: readonly { readonly field: string }[]): string {
-  return fields.map((f) => canonicalKey(row[f.field])).join('|');
+/** The canonical key of a row restricted to `fields` (group keys), strings by their field's collation. */
+export function canonicalFields(
+  row: Readonly<Record<string, unknown>>,
+  fields: readonly { readonly field: string }[],
+  collations: FieldCollations = {},
+): string {
+  return fields.map((f) => canonicalKey(row[f.field], collations[f.field])).join('|');
+}
+
+/** The canonical key of a whole row (distinct rows), strings by their field's collation. */
+export function canonicalRow(row: Readonly<Record<string, unknown>>, collations: FieldCollations = {}): string {
+  const fields = Object.keys(row).sort();
+  return `{${fields.map((k) => `${JSON.stringify(k)}:${canonicalKey(row[k], collations[k])}`).join(',')}}`;
 }

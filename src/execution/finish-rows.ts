@@ -1,5 +1,6 @@
 import { evaluateLambda } from '../linq/evaluate/evaluate-expression.js';
 import { applyOperators } from '../linq/evaluate/apply-operators.js';
+import type { StringCollation } from '../linq/evaluate/string-collation.js';
 import type { EntityModel } from '../metadata/model.js';
 import type { MergeRow } from '../planner/merge-plan.js';
 import type { RowFinish } from '../planner/shard-query-plan.js';
@@ -8,13 +9,19 @@ import { rememberStoredState } from './stored-state.js';
 /**
  * Turns merged rows into what the user asked for: entity instances, client-evaluated projections,
  * SQL-projected values, or group outputs. Group outputs are collected first because the operators
- * after a group select (orderBy, skip, take, where) run over all of them.
+ * after a group select (orderBy, skip, take, where) run over all of them, comparing strings with
+ * `collation` (the group key's, see `FieldOrders.collation`).
  */
-export async function* finishRows(rows: AsyncIterable<MergeRow>, finish: RowFinish, entity: EntityModel): AsyncGenerator<unknown> {
+export async function* finishRows(
+  rows: AsyncIterable<MergeRow>,
+  finish: RowFinish,
+  entity: EntityModel,
+  collation?: StringCollation,
+): AsyncGenerator<unknown> {
   if (finish.kind === 'group') {
     const outputs: unknown[] = [];
     for await (const row of rows) outputs.push(finishRow(row, finish, entity));
-    yield* applyOperators(outputs, finish.then);
+    yield* applyOperators(outputs, finish.then, collation);
     return;
   }
   for await (const row of rows) yield finishRow(row, finish, entity);

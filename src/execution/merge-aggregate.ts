@@ -1,4 +1,5 @@
 import type { AggregateMergePlan, MergeRow, PartialAggregate } from '../planner/merge-plan.js';
+import type { ValueComparer } from './compare-rows.js';
 import { toCount } from './exact-sum.js';
 import { PartialAccumulator } from './partial-accumulator.js';
 
@@ -9,7 +10,11 @@ import { PartialAccumulator } from './partial-accumulator.js';
  * @example
  * await mergeAggregate(rowsOf(run.interleaved), { kind: 'aggregate', op: 'count', countField: 'n' });
  */
-export async function mergeAggregate(rows: AsyncIterable<MergeRow>, plan: AggregateMergePlan): Promise<unknown> {
+export async function mergeAggregate(
+  rows: AsyncIterable<MergeRow>,
+  plan: AggregateMergePlan,
+  comparers?: Readonly<Record<string, ValueComparer>>,
+): Promise<unknown> {
   if (plan.op === 'any' || plan.op === 'all') {
     const decisive = plan.op === 'any';
     for await (const row of rows) {
@@ -19,7 +24,7 @@ export async function mergeAggregate(rows: AsyncIterable<MergeRow>, plan: Aggreg
     return !decisive;
   }
   // TypeScript does not narrow this intersection-of-union by `op`; any/all returned above.
-  const accumulator = new PartialAccumulator(plan as PartialAggregate);
+  const accumulator = new PartialAccumulator(plan as PartialAggregate, comparers);
   let rowCount = 0n;
   for await (const row of rows) {
     accumulator.add(row);

@@ -1,4 +1,5 @@
 import type { ConcatMergePlan, DistinctMergePlan, MergeRow } from '../planner/merge-plan.js';
+import type { FieldCollations } from './canonical-key.js';
 import { distinctRows, skipTake, stripRows } from './row-stream.js';
 
 /**
@@ -13,8 +14,12 @@ export function mergeConcat(rows: AsyncIterable<MergeRow>, plan: ConcatMergePlan
 
 /**
  * Applies an unordered `distinct` plan: strip, drop rows already seen (dates by time, `1n`
- * equals `1`), then skip and take. Rows keep their arrival order.
+ * equals `1`, strings by their field's collation), then skip and take. Rows keep their arrival order.
  */
-export function mergeDistinct(rows: AsyncIterable<MergeRow>, plan: DistinctMergePlan): AsyncGenerator<MergeRow, void, undefined> {
-  return skipTake(distinctRows(stripRows(rows, plan.stripFields)), plan.skip, plan.take);
+export function mergeDistinct(
+  rows: AsyncIterable<MergeRow>,
+  plan: DistinctMergePlan,
+  collations?: FieldCollations,
+): AsyncGenerator<MergeRow, void, undefined> {
+  return skipTake(distinctRows(stripRows(rows, plan.stripFields), collations), plan.skip, plan.take);
 }

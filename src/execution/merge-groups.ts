@@ -1,5 +1,5 @@
 import type { GroupByMergePlan, MergeRow } from '../planner/merge-plan.js';
-import { canonicalFields } from './canonical-key.js';
+import { canonicalFields, type FieldCollations } from './canonical-key.js';
 import { compareRowsBy, type ValueComparer } from './compare-rows.js';
 import { PartialAccumulator } from './partial-accumulator.js';
 import type { ShardRow } from './run-shard-commands.js';
@@ -13,7 +13,8 @@ interface Group {
 }
 
 /**
- * Applies a `groupBy` plan to per-shard partial groups: merges groups by key equality, computes
+ * Applies a `groupBy` plan to per-shard partial groups: merges groups by key equality (strings
+ * by their field's collation, so `bob` and `Bob` are one group of a case-insensitive column), computes
  * each aggregate from its partials (average = total sum / total count), then the optional order,
  * skip and take. Without `order`, groups come in order of first appearance by shard index, then
  * the shard's row order, whatever order shards answered in. Reads every row before yielding;
@@ -25,17 +26,18 @@ interface Group {
 export async function* mergeGroups(
   rows: AsyncIterable<ShardRow<MergeRow>>,
   plan: GroupByMergePlan,
-  comparers?: Readonly<Record<string, ValueComparer>>,
+  comparers: Readonly<Record<string, ValueComparer>> = {},
+  collations?: FieldCollations,
 ): AsyncGenerator<MergeRow, void, undefined> {
   const groups = new Map<string, Group>();
   const positions: number[] = [];
   for await (const { shardIndex, row } of rows) {
     if (plan.rowCountField !== undefined && Number(row[plan.rowCountField]) === 0) continue; // an empty shard's aggregate row
     const position = (positions[shardIndex] = (positions[shardIndex] ?? -1) + 1);
-    const key = canonicalFields(row, plan.keys);
+    const key = canonicalFields(row, plan.keys, collations);
     let group = groups.get(key);
     if (!group) {
-      group = { first: row, shardIndex, position, accumulators: plan.aggregates.map((a) => new PartialAccumulator(a)) };
+      group = { first: row, shardIndex, position, accumulators: plan.aggregates.map((a) => new PartialAccumulator(a, comparers)) };
       groups.set(key, group);
     } else if (shardIndex < group.shardIndex || (shardIndex === group.shardIndex && position < group.position)) {
       // Arrival order is not shard order: keep the earliest appearance as the group's representative.

@@ -1,4 +1,5 @@
 import type { MergeRow, OrderedMergePlan } from '../planner/merge-plan.js';
+import type { FieldCollations } from './canonical-key.js';
 import { compareRowsBy, type ValueComparer } from './compare-rows.js';
 import { kWayMerge } from './k-way-merge.js';
 import { distinctRows, skipTake, stripRows } from './row-stream.js';
@@ -16,7 +17,8 @@ export function mergeOrdered(
   streams: readonly AsyncIterable<MergeRow>[],
   plan: OrderedMergePlan,
   comparers?: Readonly<Record<string, ValueComparer>>,
+  collations?: FieldCollations,
 ): AsyncGenerator<MergeRow, void, undefined> {
   const merged = stripRows(kWayMerge(streams, compareRowsBy(plan.keys, comparers)), plan.stripFields);
-  return skipTake(plan.distinct ? distinctRows(merged) : merged, plan.skip, plan.take);
+  return skipTake(plan.distinct ? distinctRows(merged, collations) : merged, plan.skip, plan.take);
 }

@@ -1,5 +1,6 @@
 import type { MergeRow, RowsMergePlan } from '../planner/merge-plan.js';
 import { publishQueryDone, publishQueryPlan } from './diagnostics.js';
+import type { FieldCollations } from './canonical-key.js';
 import type { ValueComparer } from './compare-rows.js';
 import { mergeConcat, mergeDistinct } from './merge-concat.js';
 import { mergeGroups } from './merge-groups.js';
@@ -21,6 +22,11 @@ export interface MergeOptions extends Omit<RunShardCommandsOptions, 'access'> {
   readonly noShardReason?: string;
   /** Per row field, the engine's order where it is not dtde's default (see `Dialect.orderComparer`). */
   readonly comparers?: Readonly<Record<string, ValueComparer>>;
+  /**
+   * Per string field, the collation of a column that does not compare by code point: distinct rows
+   * and group keys are equal under it, and `comparers` holds its order.
+   */
+  readonly collations?: FieldCollations;
 }
 
 /**
@@ -51,7 +57,7 @@ async function* runRowsMerge(
   let error: unknown;
   const run = runShardCommands(commands, { ...options, access: shardAccessFor(plan) });
   try {
-    for await (const row of openRowsMerge(plan, run, options.comparers)) {
+    for await (const row of openRowsMerge(plan, run, options)) {
       rowCount++;
       yield row;
     }
@@ -73,17 +79,17 @@ export function shardAccessFor(plan: RowsMergePlan): ShardAccess {
 export function openRowsMerge(
   plan: RowsMergePlan,
   run: ShardRun<MergeRow>,
-  comparers?: Readonly<Record<string, ValueComparer>>,
+  { comparers, collations }: Pick<MergeOptions, 'comparers' | 'collations'> = {},
 ): AsyncGenerator<MergeRow, void, undefined> {
   switch (plan.kind) {
     case 'ordered':
-      return mergeOrdered(run.streams, plan, comparers);
+      return mergeOrdered(run.streams, plan, comparers, collations);
     case 'concat':
       return mergeConcat(rowsOf(run.interleaved), plan);
     case 'distinct':
-      return mergeDistinct(rowsOf(run.interleaved), plan);
+      return mergeDistinct(rowsOf(run.interleaved), plan, collations);
     case 'groupBy':
-      return mergeGroups(run.interleaved, plan, comparers);
+      return mergeGroups(run.interleaved, plan, comparers, collations);
   }
 }
 

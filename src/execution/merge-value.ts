@@ -28,9 +28,9 @@ export async function mergeValue(
   try {
     switch (plan.kind) {
       case 'aggregate':
-        return await mergeAggregate(rowsOf(run.interleaved), plan);
+        return await mergeAggregate(rowsOf(run.interleaved), plan, options.comparers);
       case 'element':
-        return await takeElement(openRowsMerge(plan.source, run, options.comparers), plan.op);
+        return await takeElement(openRowsMerge(plan.source, run, options), plan.op);
     }
   } catch (e) {
     error = e;

@@ -1,6 +1,7 @@
 import { compareValues } from '../linq/evaluate/compare-values.js';
 import { DtdeInvalidOperationError } from '../errors/dtde-invalid-operation-error.js';
 import type { EmptyAggregateResult, MergeRow, PartialAggregate } from '../planner/merge-plan.js';
+import type { ValueComparer } from './compare-rows.js';
 import { countResult, ExactSum, toCount } from './exact-sum.js';
 
 /**
@@ -17,7 +18,11 @@ export class PartialAccumulator {
   private readonly sum = new ExactSum();
   private extreme: unknown = null;
 
-  constructor(private readonly spec: PartialAggregate) {}
+  /** `comparers`: per field, the engine's order where it is not dtde's default (a collation, GUIDs): min/max use it. */
+  constructor(
+    private readonly spec: PartialAggregate,
+    private readonly comparers: Readonly<Record<string, ValueComparer>> = {},
+  ) {}
 
   /** Adds the partial columns of one shard row. */
   add(row: MergeRow): void {
@@ -38,7 +43,7 @@ export class PartialAccumulator {
         const value = row[spec.valueField];
         // An empty shard answers NULL; nulls never win, as SQL MIN/MAX ignore them.
         if (value === null || value === undefined) return;
-        const c = this.extreme === null ? 0 : compareValues(value, this.extreme);
+        const c = this.extreme === null ? 0 : (this.comparers[spec.valueField] ?? compareValues)(value, this.extreme);
         if (this.extreme === null || (spec.op === 'min' ? c < 0 : c > 0)) this.extreme = value;
         return;
       }

@@ -1,5 +1,5 @@
 import type { MergeRow } from '../planner/merge-plan.js';
-import { canonicalKey } from './canonical-key.js';
+import { canonicalRow, type FieldCollations } from './canonical-key.js';
 
 /**
  * Small streaming steps shared by the merges: paging, dropping helper columns, distinct.
@@ -37,11 +37,17 @@ export async function* stripRows(
   for await (const row of source) yield stripRow(row, fields);
 }
 
-/** Drops rows equal (by `canonicalKey`) to an earlier one; memory grows with distinct rows seen. */
-export async function* distinctRows(source: AsyncIterable<MergeRow>): AsyncGenerator<MergeRow, void, undefined> {
+/**
+ * Drops rows equal (by `canonicalRow`, strings by their field's collation) to an earlier one;
+ * memory grows with distinct rows seen.
+ */
+export async function* distinctRows(
+  source: AsyncIterable<MergeRow>,
+  collations?: FieldCollations,
+): AsyncGenerator<MergeRow, void, undefined> {
   const seen = new Set<string>();
   for await (const row of source) {
-    const key = canonicalKey(row);
+    const key = canonicalRow(row, collations);
     if (seen.has(key)) continue;
     seen.add(key);
     yield row;

@@ -19,7 +19,7 @@ import type { SqlType } from '../sql/sql-ast.js';
 import type { DatabaseDriver } from '../providers/database-driver.js';
 import { findDialect } from '../providers/dialect-registry.js';
 import type { Dialect } from '../sql/dialect.js';
-import type { ValueComparer } from './compare-rows.js';
+import { fieldOrders } from './field-orders.js';
 import { finishRow, finishRows } from './finish-rows.js';
 import { takeElementNow } from './merge-element.js';
 import { readSingleShard, readSingleShardNow } from './read-single-shard.js';
@@ -76,7 +76,7 @@ export class ShardedQueryExecutor implements QueryExecutor {
     }
     const rows: unknown[] = [];
     for await (const row of this.rows(plan, options)) rows.push(row);
-    return plan.terminal.where === 'client' ? runTerminal(rows, plan.terminal.operation) : rows;
+    return plan.terminal.where === 'client' ? runTerminal(rows, plan.terminal.operation, this.clientCollation(plan)) : rows;
   }
 
   stream(query: QueryExpression, options: ExecuteOptions = {}): AsyncIterable<unknown> {
@@ -163,7 +163,7 @@ export class ShardedQueryExecutor implements QueryExecutor {
         return value === null ? null : finishRow(stripRow(value, strip), plan.finish, plan.entity);
       }
       const out = found.map((row) => finishRow(stripRow(row, strip), plan.finish, plan.entity));
-      return plan.terminal.where === 'client' ? runTerminal(out, plan.terminal.operation) : out;
+      return plan.terminal.where === 'client' ? runTerminal(out, plan.terminal.operation, this.clientCollation(plan)) : out;
     };
     // A small result from an engine in this process: read at once, no lease, no async iteration.
     const maxRows = plan.rowsPerShard;
@@ -206,7 +206,8 @@ export class ShardedQueryExecutor implements QueryExecutor {
     if (!isRowsMergePlan(plan.merge)) {
       throw new DtdeInvalidOperationError(`A ${plan.merge.kind} plan has no rows to stream.`, { operation: 'stream' });
     }
-    return finishRows(mergeRows(plan.merge, this.commands(plan), this.mergeOptions(plan, options)), plan.finish, plan.entity);
+    const merged = mergeRows(plan.merge, this.commands(plan), this.mergeOptions(plan, options));
+    return finishRows(merged, plan.finish, plan.entity, this.clientCollation(plan));
   }
 
   private commands(plan: ShardQueryPlan): ShardCommand<MergeRow>[] {
@@ -227,9 +228,14 @@ export class ShardedQueryExecutor implements QueryExecutor {
     });
   }
 
+  /** How client-side steps over the finished rows compare strings (see `FieldOrders.collation`). */
+  private clientCollation(plan: ShardQueryPlan) {
+    return plan.commands.length > 0 ? fieldOrders(plan.commands[0].fieldTypes, this.#options.dialect).collation : undefined;
+  }
+
   private mergeOptions(plan: ShardQueryPlan, options: ExecuteOptions) {
     return {
-      comparers: orderComparers(plan, this.#options.dialect),
+      ...(plan.commands.length > 0 ? fieldOrders(plan.commands[0].fieldTypes, this.#options.dialect) : {}),
       maxParallel: this.parallelismFor(plan),
       signal: options.signal,
       timeoutMs: this.#options.queryTimeoutMs,
@@ -275,22 +281,6 @@ export class ShardedQueryExecutor implements QueryExecutor {
   private targetsOf(entity: EntityModel): readonly ShardTarget[] {
     return shardTargets(entity, this.#options.layout, { maxIdentifierLength: this.#options.maxIdentifierLength });
   }
-}
-
-/**
- * The fields whose values the merge must order as the engine does rather than by dtde's default
- * order: whatever the dialect says for the field's type (`Dialect.orderComparer`; SQL Server's
- * `uniqueidentifier`). Every command of a plan has the same fields and types.
- */
-function orderComparers(plan: ShardQueryPlan, dialect: Dialect): Record<string, ValueComparer> | undefined {
-  const fieldTypes = plan.commands[0]?.fieldTypes;
-  if (fieldTypes === undefined || dialect.orderComparer === undefined) return undefined;
-  const comparers: Record<string, ValueComparer> = {};
-  for (const [field, type] of Object.entries(fieldTypes)) {
-    const compare = dialect.orderComparer(type);
-    if (compare !== undefined) comparers[field] = compare;
-  }
-  return comparers;
 }
 
 interface RowConverter {

@@ -12,7 +12,12 @@ export type ColumnType =
   | { readonly kind: 'int' }
   | { readonly kind: 'bigint' }
   | { readonly kind: 'decimal'; readonly precision: number; readonly scale: number }
-  | { readonly kind: 'string'; readonly maxLength?: number }
+  | {
+      readonly kind: 'string';
+      readonly maxLength?: number;
+      /** The engine collation the column declares (`collation()`); the provider's default when absent. */
+      readonly collation?: string;
+    }
   | { readonly kind: 'boolean' }
   | { readonly kind: 'dateTime' }
   | { readonly kind: 'uuid' };

@@ -281,7 +281,14 @@ function callPredicate(node: CallExpression, ctx: PredicateContext, exact: boole
     return hit ? sql.alwaysTrue() : sql.alwaysFalse();
   }
   const mode = node.method === 'startsWith' ? 'startsWith' : node.method === 'endsWith' ? 'endsWith' : 'contains';
-  const match: SqlExpr = { kind: 'stringMatch', mode, operand: target.sql, search: text };
+  const collation = target.type?.kind === 'string' ? target.type.collation : undefined;
+  const match: SqlExpr = {
+    kind: 'stringMatch',
+    mode,
+    operand: target.sql,
+    search: text,
+    ...(collation !== undefined ? { collation } : {}),
+  };
   return exact && target.nullable ? sql.and(match, sql.isNull(target.sql, true)) : match;
 }
 

@@ -102,6 +102,20 @@ export interface Dialect {
    * mssqlDialect.orderComparer?.({ kind: 'uuid' })?.(a, b); // SQL Server's GUID order
    */
   orderComparer?(type: SqlType): ((a: unknown, b: unknown) => number) | undefined;
+  /**
+   * The collation of a string column that declares none (`PropertyBuilder.collation`): the one
+   * `CREATE TABLE` gives dtde's columns, or the engine's default. The merge of shard answers, distinct
+   * rows and group keys compare such strings as it does. Code point (`BINARY`) when left out.
+   *
+   * @example postgresDialect.defaultCollation; // 'C'
+   */
+  readonly defaultCollation?: string;
+  /**
+   * Whether a column may declare the collation `name` on this engine; checked when a context
+   * starts, so a SQLite `NOCASE` on a SQL Server context is refused before any table exists.
+   * Every name is accepted when left out.
+   */
+  acceptsCollation?(name: string): boolean;
   /** A JavaScript value as the driver binds it for a column or parameter of `type`. */
   toDbValue(value: unknown, type: SqlType | null): unknown;
   /** A value the driver returned for a column of `type`, as the JavaScript value dtde promises. */

@@ -78,6 +78,8 @@ export interface StringMatchExpr {
   readonly mode: 'startsWith' | 'endsWith' | 'contains';
   readonly operand: SqlExpr;
   readonly search: string;
+  /** The operand column's declared collation, when it has one: a dialect may need another LIKE for it. */
+  readonly collation?: string;
 }
 
 export type SqlFunctionName =

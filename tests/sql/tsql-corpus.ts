@@ -130,6 +130,15 @@ export async function buildTsqlCorpus(options: { randomQueries: number }): Promi
       mssqlDialect.renderDropTable({ kind: 'dropTable', table: { name: entity.table.name, schema: 'sales' } }),
       mssqlDialect.renderTableColumns({ name: entity.table.name, schema: 'sales' }),
     ]),
+    // A string column that declares its collation (PropertyBuilder.collation).
+    mssqlDialect.renderCreateTable({
+      kind: 'createTable',
+      table: { name: 'Labels' },
+      columns: [
+        { name: 'code', type: { kind: 'string', maxLength: 8, collation: 'Latin1_General_100_BIN2' }, nullable: false, generated: false },
+      ],
+      primaryKey: ['code'],
+    }),
   ]);
 
   // A fixed sample of the random query generator: random layouts, rows and query chains.

@@ -55,6 +55,7 @@ describe('T-SQL of the SQL Server dialect, checked by two grammars', () => {
     expect(count(/COUNT_BIG\(\*\)/)).toBeGreaterThan(3);
     expect(count(/^IF (SCHEMA_ID|OBJECT_ID)\(.* CREATE TABLE /)).toBeGreaterThan(5);
     expect(count(/^IF OBJECT_ID\(.* DROP TABLE /)).toBeGreaterThan(0);
+    expect(count(/ nvarchar\(8\) COLLATE Latin1_General_100_BIN2 NOT NULL/)).toBeGreaterThan(0);
     expect(count(/INFORMATION_SCHEMA\.COLUMNS/)).toBeGreaterThan(0);
     expect(count(/^INSERT INTO .* OUTPUT INSERTED\./)).toBeGreaterThan(0);
     expect(count(/^INSERT INTO .* VALUES \(.*\), \(/)).toBeGreaterThan(0);

@@ -1,5 +1,6 @@
 import { compareValues } from './compare-values.js';
 import type { GroupAggregateMethod } from '../expression/expression.js';
+import type { StringCollation } from './string-collation.js';
 
 /** The aggregates that read values (count reads rows, not values). */
 export type ValueAggregate = Exclude<GroupAggregateMethod, 'count'>;
@@ -18,7 +19,7 @@ export type ValueAggregate = Exclude<GroupAggregateMethod, 'count'>;
  * aggregateValues('sum', [2n ** 60n, 1n]); // 1152921504606846977n
  * aggregateValues('max', []);             // null
  */
-export function aggregateValues(method: ValueAggregate, values: readonly unknown[]): unknown {
+export function aggregateValues(method: ValueAggregate, values: readonly unknown[], collation?: StringCollation): unknown {
   const present = values.filter((v) => v !== null && v !== undefined);
   switch (method) {
     case 'sum':
@@ -30,7 +31,7 @@ export function aggregateValues(method: ValueAggregate, values: readonly unknown
       if (present.length === 0) return null;
       const direction = method === 'min' ? -1 : 1;
       let best = present[0];
-      for (const v of present) if (compareValues(v, best) * direction > 0) best = v;
+      for (const v of present) if (compareValues(v, best, collation) * direction > 0) best = v;
       return best;
     }
   }

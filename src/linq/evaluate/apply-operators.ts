@@ -5,6 +5,7 @@ import { RowGroup } from '../expression/grouping.js';
 import type { BoundLambda, OrderByOperator, QueryOperator, SelectOperator } from '../expression/query-expression.js';
 import { assertChainShape } from '../expression/assert-chain-shape.js';
 import { valueKey } from './value-key.js';
+import type { StringCollation } from './string-collation.js';
 
 /**
  * Run an operator chain over rows in memory with LINQ semantics; the rows are not modified.
@@ -19,7 +20,8 @@ import { valueKey } from './value-key.js';
  * @example
  * applyOperators(rows, asQueryable(rows).where(c => c.active).toQueryExpression().operators);
  */
-export function applyOperators(rows: readonly unknown[], operators: readonly QueryOperator[]): unknown[] {
+export function applyOperators(rows: readonly unknown[], operators: readonly QueryOperator[], collation?: StringCollation): unknown[] {
+  const run = (bound: BoundLambda, row: unknown): unknown => evaluateLambda(bound.lambda, row, bound.params, collation);
   assertChainShape(operators);
   let current: unknown[] = rows.slice();
   for (let i = 0; i < operators.length; i++) {
@@ -36,7 +38,7 @@ export function applyOperators(rows: readonly unknown[], operators: readonly Que
         while (operators[i + 1]?.kind === 'orderBy' && (operators[i + 1] as OrderByOperator).thenBy) {
           keys.push(operators[++i] as OrderByOperator);
         }
-        current = sortRows(current, keys);
+        current = sortRows(current, keys, run, collation);
         break;
       }
       case 'skip':
@@ -46,12 +48,12 @@ export function applyOperators(rows: readonly unknown[], operators: readonly Que
         current = current.slice(0, op.count);
         break;
       case 'distinct':
-        current = distinctRows(current);
+        current = distinctRows(current, collation);
         break;
       case 'groupBy': {
         // assertChainShape guarantees a select follows.
         const select = operators[++i] as SelectOperator;
-        current = groupRows(current, op.key).map((group) => run(select.selector, group));
+        current = groupRows(current, op.key, collation).map((group) => run(select.selector, group));
         break;
       }
     }
@@ -59,16 +61,17 @@ export function applyOperators(rows: readonly unknown[], operators: readonly Que
   return current;
 }
 
-function run(bound: BoundLambda, row: unknown): unknown {
-  return evaluateLambda(bound.lambda, row, bound.params);
-}
-
-function sortRows(rows: readonly unknown[], keys: readonly OrderByOperator[]): unknown[] {
+function sortRows(
+  rows: readonly unknown[],
+  keys: readonly OrderByOperator[],
+  run: (bound: BoundLambda, row: unknown) => unknown,
+  collation: StringCollation | undefined,
+): unknown[] {
   // Compute each key once per row, then sort; Array.prototype.sort is stable (ES2019).
   const decorated = rows.map((row) => ({ row, keys: keys.map((k) => run(k.key, row)) }));
   decorated.sort((a, b) => {
     for (let k = 0; k < keys.length; k++) {
-      const c = compareValues(a.keys[k], b.keys[k]);
+      const c = compareValues(a.keys[k], b.keys[k], collation);
       if (c !== 0) return keys[k].descending ? -c : c;
     }
     return 0;
@@ -76,10 +79,10 @@ function sortRows(rows: readonly unknown[], keys: readonly OrderByOperator[]): u
   return decorated.map((d) => d.row);
 }
 
-function distinctRows(rows: readonly unknown[]): unknown[] {
+function distinctRows(rows: readonly unknown[], collation: StringCollation | undefined): unknown[] {
   const seen = new Set<string>();
   return rows.filter((row) => {
-    const key = valueKey(row);
+    const key = valueKey(row, collation);
     if (seen.has(key)) return false;
     seen.add(key);
     return true;
@@ -92,11 +95,11 @@ function distinctRows(rows: readonly unknown[]): unknown[] {
  * @example
  * groupRows(orders, { lambda: parseLambda((o) => o.customerId), params: {} });
  */
-export function groupRows(rows: readonly unknown[], key: BoundLambda): RowGroup[] {
+export function groupRows(rows: readonly unknown[], key: BoundLambda, collation?: StringCollation): RowGroup[] {
   const groups = new Map<string, { key: unknown; rows: unknown[] }>();
   for (const row of rows) {
-    const value = run(key, row);
-    const id = valueKey(value);
+    const value = evaluateLambda(key.lambda, row, key.params, collation);
+    const id = valueKey(value, collation);
     const group = groups.get(id);
     if (group === undefined) groups.set(id, { key: value, rows: [row] });
     else group.rows.push(row);

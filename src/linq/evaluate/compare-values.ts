@@ -1,17 +1,20 @@
+import { BINARY_COLLATION, type StringCollation } from './string-collation.js';
+
 /**
  * The one ordering dtde uses on the client: in the in-memory evaluator and when merging shard
  * streams. It matches what SQLite and SQL Server do on one table for the types we support:
  * null (and undefined) sort first ascending; numbers, bigints and dates compare exactly
  * (a bigint and a number compare by value, never through a lossy conversion); booleans as
- * false < true; strings by code point, which is SQLite's BINARY collation.
+ * false < true; strings by code point, which is SQLite's BINARY collation, unless a `collation`
+ * says otherwise (a column declared `.collation('und-u-ks-level2')`).
  */
 
-export function compareValues(a: unknown, b: unknown): number {
+export function compareValues(a: unknown, b: unknown, collation: StringCollation = BINARY_COLLATION): number {
   const aNull = a === null || a === undefined;
   const bNull = b === null || b === undefined;
   if (aNull || bNull) return aNull === bNull ? 0 : aNull ? -1 : 1;
 
-  if (typeof a === 'string' && typeof b === 'string') return compareStrings(a, b);
+  if (typeof a === 'string' && typeof b === 'string') return collation.compare(a, b);
   if (a instanceof Date && b instanceof Date) return sign(a.getTime() - b.getTime());
   if (typeof a === 'boolean' && typeof b === 'boolean') return a === b ? 0 : a ? 1 : -1;
   if (isNumeric(a) && isNumeric(b)) return compareNumeric(a, b);
@@ -19,20 +22,6 @@ export function compareValues(a: unknown, b: unknown): number {
   const ta = typeName(a);
   const tb = typeName(b);
   return ta < tb ? -1 : ta > tb ? 1 : 0;
-}
-
-function compareStrings(a: string, b: string): number {
-  // Compare by code point, not UTF-16 unit, so astral characters order as UTF-8 bytes do.
-  const ia = a[Symbol.iterator]();
-  const ib = b[Symbol.iterator]();
-  for (;;) {
-    const ca = ia.next();
-    const cb = ib.next();
-    if (ca.done || cb.done) return ca.done === cb.done ? 0 : ca.done ? -1 : 1;
-    const da = ca.value.codePointAt(0)!;
-    const db = cb.value.codePointAt(0)!;
-    if (da !== db) return da < db ? -1 : 1;
-  }
 }
 
 function isNumeric(v: unknown): v is number | bigint {

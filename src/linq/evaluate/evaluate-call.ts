@@ -26,13 +26,13 @@ export function evaluateCall(node: CallExpression, scope: EvaluationScope, evalu
   switch (method) {
     case 'includes':
       // Array target: membership (SQL IN) with dtde's equality. String target: ordinal containment.
-      if (Array.isArray(target)) return target.some((item) => valuesEqual(item, args[0]));
+      if (Array.isArray(target)) return target.some((item) => valuesEqual(item, args[0], scope.collation));
       if (args[0] === null || args[0] === undefined) return null;
-      return expectString(target, node, scope).includes(String(args[0]));
+      return matchText(expectString(target, node, scope), scope).includes(matchText(String(args[0]), scope));
     case 'startsWith':
     case 'endsWith':
       if (args[0] === null || args[0] === undefined) return null;
-      return expectString(target, node, scope)[method](String(args[0]));
+      return matchText(expectString(target, node, scope), scope)[method](matchText(String(args[0]), scope));
     case 'toLowerCase':
     case 'toUpperCase':
     case 'trim':
@@ -118,7 +118,7 @@ function evaluateAggregate(node: CallExpression, scope: EvaluationScope, evaluat
   }
   const lambda = expectLambda(selector, node, scope);
   const values = group.rows.map((row) => evaluateNested(lambda, row, scope, evaluate));
-  return aggregateValues(node.method as 'sum' | 'min' | 'max' | 'average', values);
+  return aggregateValues(node.method as 'sum' | 'min' | 'max' | 'average', values, scope.collation);
 }
 
 /** Evaluate a nested aggregate lambda for one row: its row parameter is the next depth. */
@@ -132,6 +132,15 @@ function evaluateNested(lambda: LambdaExpression, row: unknown, scope: Evaluatio
 function expectLambda(arg: Expression, node: CallExpression, scope: EvaluationScope): LambdaExpression {
   if (arg.kind === 'lambda') return arg;
   throw evaluationError(`g.${node.method}(...) takes a lambda such as o => o.total.`, scope, node);
+}
+
+/**
+ * The text `startsWith`/`endsWith`/`includes` compare: lower-cased under a case-insensitive
+ * collation, as the engines' LIKE (SQL Server's `_CI_`, PostgreSQL's ILIKE for such columns) does.
+ */
+function matchText(text: string, scope: EvaluationScope): string {
+  const fold = scope.collation?.matchFold;
+  return fold === undefined ? text : fold(text);
 }
 
 function expectString(value: unknown, node: CallExpression, scope: EvaluationScope): string {

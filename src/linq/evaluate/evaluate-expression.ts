@@ -7,6 +7,7 @@ import type { QueryParams } from '../expression/query-expression.js';
 import { valuesEqual } from './values-equal.js';
 import { type EvaluationScope, evaluationError, isTruthy } from './evaluation-scope.js';
 import { readParamsPath } from '../expression/read-params-path.js';
+import type { StringCollation } from './string-collation.js';
 
 /**
  * Evaluate an expression tree in memory with dtde's promised semantics: JavaScript's, except
@@ -27,8 +28,8 @@ export function evaluateExpression(node: Expression, scope: EvaluationScope): un
  * @example
  * evaluateLambda(parseLambda((c) => c.name), { name: 'Ada' }, {}); // 'Ada'
  */
-export function evaluateLambda(lambda: LambdaExpression, row: unknown, params: QueryParams): unknown {
-  return evaluateExpression(lambda.body, { rows: [row], params, lambdaSource: lambda.source });
+export function evaluateLambda(lambda: LambdaExpression, row: unknown, params: QueryParams, collation?: StringCollation): unknown {
+  return evaluateExpression(lambda.body, { rows: [row], params, lambdaSource: lambda.source, collation });
 }
 
 const evaluator: ExpressionVisitorTable<unknown, EvaluationScope> = {
@@ -135,18 +136,18 @@ function evaluateBinary(node: BinaryExpression, scope: EvaluationScope): unknown
   switch (operator) {
     case '===':
     case '==':
-      return valuesEqual(left, right);
+      return valuesEqual(left, right, scope.collation);
     case '!==':
     case '!=':
-      return !valuesEqual(left, right);
+      return !valuesEqual(left, right, scope.collation);
     case '<':
-      return compareRelational(left, right, (c) => c < 0);
+      return compareRelational(left, right, (c) => c < 0, scope.collation);
     case '<=':
-      return compareRelational(left, right, (c) => c <= 0);
+      return compareRelational(left, right, (c) => c <= 0, scope.collation);
     case '>':
-      return compareRelational(left, right, (c) => c > 0);
+      return compareRelational(left, right, (c) => c > 0, scope.collation);
     case '>=':
-      return compareRelational(left, right, (c) => c >= 0);
+      return compareRelational(left, right, (c) => c >= 0, scope.collation);
     default:
       return arithmetic(operator, left, right);
   }
@@ -158,9 +159,14 @@ function evaluateBinary(node: BinaryExpression, scope: EvaluationScope): unknown
  * with bigints) compare with compareValues, the ordering orderBy uses, so `where` and `orderBy`
  * agree: strings by code point, Dates by instant, bigint exactly. Other mixes fall back to JS.
  */
-function compareRelational(left: unknown, right: unknown, test: (comparison: number) => boolean): boolean {
+function compareRelational(
+  left: unknown,
+  right: unknown,
+  test: (comparison: number) => boolean,
+  collation: StringCollation | undefined,
+): boolean {
   if (left === null || left === undefined || right === null || right === undefined) return false;
-  if (sameKind(left, right)) return test(compareValues(left, right));
+  if (sameKind(left, right)) return test(compareValues(left, right, collation));
   const l = left as number;
   const r = right as number;
   return test(l < r ? -1 : l > r ? 1 : l === r ? 0 : Number.NaN);

@@ -1,6 +1,7 @@
 import { DtdeTranslationError } from '../../errors/dtde-translation-error.js';
 import type { Expression } from '../expression/expression.js';
 import type { QueryParams } from '../expression/query-expression.js';
+import type { StringCollation } from './string-collation.js';
 
 /**
  * What the parameters of a lambda stand for during one evaluation. A `row` parameter of depth d
@@ -13,6 +14,8 @@ export interface EvaluationScope {
   readonly params: QueryParams;
   /** The source of the lambda being evaluated, quoted by errors. */
   readonly lambdaSource?: string;
+  /** How strings compare (`===`, `<`, `startsWith`…); code point when absent. */
+  readonly collation?: StringCollation;
 }
 
 /** JavaScript truthiness: what a predicate's result means for `where`, `!`, `&&`, `||` and `?:`. */

@@ -10,6 +10,7 @@ import type {
 } from '../expression/query-expression.js';
 import { evaluateLambda } from './evaluate-expression.js';
 import { runTerminal } from './run-terminal.js';
+import type { StringCollation } from './string-collation.js';
 
 /** Where an entity source's rows come from when a model query is answered in memory. */
 export type EntityRowsResolver = (source: Extract<QuerySource, { kind: 'entity' }>) => readonly unknown[];
@@ -20,6 +21,11 @@ export interface InMemoryExecutorOptions {
    * same data in memory (the oracle of the end-to-end tests). Array sources need nothing.
    */
   readonly entityRows?: EntityRowsResolver;
+  /**
+   * How every string compares (`===`, `<`, `orderBy`, `distinct`, group keys, `min`/`max`,
+   * `startsWith`): code point when absent, as SQLite's BINARY and dtde's PostgreSQL columns.
+   */
+  readonly collation?: StringCollation;
 }
 
 /**
@@ -32,14 +38,16 @@ export interface InMemoryExecutorOptions {
  */
 export class InMemoryExecutor implements QueryExecutor {
   readonly #entityRows: EntityRowsResolver | undefined;
+  readonly #collation: StringCollation | undefined;
 
   constructor(options: InMemoryExecutorOptions = {}) {
     this.#entityRows = options.entityRows;
+    this.#collation = options.collation;
   }
 
   async execute(query: QueryExpression, terminal: TerminalOperation, options: ExecuteOptions = {}): Promise<unknown> {
     options.signal?.throwIfAborted();
-    return runTerminal(this.#rows(query), terminal);
+    return runTerminal(this.#rows(query), terminal, this.#collation);
   }
 
   async *stream(query: QueryExpression, options: ExecuteOptions = {}): AsyncIterable<unknown> {
@@ -56,7 +64,7 @@ export class InMemoryExecutor implements QueryExecutor {
     options.signal?.throwIfAborted();
     const rows = this.#rows(query);
     // Every value is computed from the rows as they were, then assigned, as one statement does.
-    const values = rows.map((row) => evaluateLambda(set.lambda, row, set.params) as object);
+    const values = rows.map((row) => evaluateLambda(set.lambda, row, set.params, this.#collation) as object);
     rows.forEach((row, i) => {
       Object.assign(row as object, values[i]);
     });
@@ -73,7 +81,7 @@ export class InMemoryExecutor implements QueryExecutor {
   }
 
   #rows(query: QueryExpression): unknown[] {
-    return applyOperators(this.#source(query.source), query.operators);
+    return applyOperators(this.#source(query.source), query.operators, this.#collation);
   }
 
   #source(source: QuerySource): readonly unknown[] {

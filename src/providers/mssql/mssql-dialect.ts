@@ -33,6 +33,12 @@ export class MssqlDialect extends SqlRenderer {
   readonly name = 'mssql' as const;
   readonly parameterStyle = 'named' as const;
   /**
+   * What a column without a declared collation gets: the database's default, assumed to be SQL
+   * Server's installation default (case-insensitive, accent-sensitive). A database with another
+   * default should declare its collation on string columns.
+   */
+  readonly defaultCollation = 'SQL_Latin1_General_CP1_CI_AS';
+  /**
    * SQL Server takes 2100 parameters per request, and `sp_executesql` spends two of them on the
    * statement text and the declaration list.
    */
@@ -80,11 +86,16 @@ export class MssqlDialect extends SqlRenderer {
     return { sql, parameters: state.parameters };
   }
 
+  /** Windows and SQL collation names with their case/accent flags (`Latin1_General_100_CI_AS`) or binary (`_BIN2`). */
+  acceptsCollation(name: string): boolean {
+    return /^[A-Za-z0-9_]+$/.test(name) && /_(CI|CS)_(AI|AS)(_|$)|_BIN2?$/i.test(name);
+  }
+
   renderCreateTable(statement: CreateTableStatement): RenderedSql {
-    const columns = statement.columns.map(
-      (c) =>
-        `${this.quoteIdentifier(c.name)} ${this.columnType(c.type)}${c.generated ? ' IDENTITY(1,1)' : ''}${c.nullable ? ' NULL' : ' NOT NULL'}`,
-    );
+    const columns = statement.columns.map((c) => {
+      const collate = c.type.kind === 'string' && c.type.collation !== undefined ? ` COLLATE ${c.type.collation}` : '';
+      return `${this.quoteIdentifier(c.name)} ${this.columnType(c.type)}${collate}${c.generated ? ' IDENTITY(1,1)' : ''}${c.nullable ? ' NULL' : ' NOT NULL'}`;
+    });
     if (statement.primaryKey.length > 0) {
       columns.push(
         `CONSTRAINT ${this.quoteIdentifier(`PK_${statement.table.name}`)} PRIMARY KEY (${statement.primaryKey.map((k) => this.quoteIdentifier(k)).join(', ')})`,

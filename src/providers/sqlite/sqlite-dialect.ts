@@ -37,6 +37,8 @@ const INT64_MAX = 2n ** 63n - 1n;
 export class SqliteDialect extends SqlRenderer {
   readonly name = 'sqlite' as const;
   readonly parameterStyle = 'positional' as const;
+  /** SQLite's own default: code-point order. */
+  readonly defaultCollation = 'BINARY';
   /** SQLITE_MAX_VARIABLE_NUMBER of the SQLite better-sqlite3 12 ships. */
   readonly maxParametersPerStatement = 32766;
   /** SQLite bounds a multi-row VALUES only by its parameters (it is not a compound SELECT since 3.8.8). */
@@ -77,12 +79,18 @@ export class SqliteDialect extends SqlRenderer {
     return { sql, parameters: state.parameters };
   }
 
+  /** SQLite's built-in collations: `BINARY`, `NOCASE` (ASCII case folds), `RTRIM`. */
+  acceptsCollation(name: string): boolean {
+    return ['BINARY', 'NOCASE', 'RTRIM'].includes(name.toUpperCase());
+  }
+
   renderCreateTable(statement: CreateTableStatement): RenderedSql {
     const generated = statement.columns.find((c) => c.generated);
     const columns = statement.columns.map((c) => {
       // Only `INTEGER PRIMARY KEY` can be generated in SQLite (it aliases the rowid).
       if (c.generated) return `${this.quoteIdentifier(c.name)} INTEGER NOT NULL PRIMARY KEY AUTOINCREMENT`;
-      return `${this.quoteIdentifier(c.name)} ${this.columnType(c.type)}${c.nullable ? '' : ' NOT NULL'}`;
+      const collate = c.type.kind === 'string' && c.type.collation !== undefined ? ` COLLATE ${c.type.collation.toUpperCase()}` : '';
+      return `${this.quoteIdentifier(c.name)} ${this.columnType(c.type)}${collate}${c.nullable ? '' : ' NOT NULL'}`;
     });
     if (generated !== undefined && (statement.primaryKey.length !== 1 || statement.primaryKey[0] !== generated.name)) {
       throw new DtdeTranslationError(
@@ -202,7 +210,12 @@ export class SqliteDialect extends SqlRenderer {
     }
   }
 
+  /** GLOB is case-sensitive whatever the column's collation; a NOCASE column compares ASCII-lower-cased, as its `=` does. */
   protected renderStringMatch(node: StringMatchExpr, operand: string, state: RenderState): string {
+    if (node.collation?.toUpperCase() === 'NOCASE') {
+      const folded = matchPattern({ ...node, search: asciiLower(node.search) }, escapeGlobPattern, '*');
+      return `lower(${operand}) GLOB ${this.placeholder({ kind: 'param', value: folded, type: { kind: 'string' } }, state)}`;
+    }
     const pattern = matchPattern(node, escapeGlobPattern, '*');
     return `${operand} GLOB ${this.placeholder({ kind: 'param', value: pattern, type: { kind: 'string' } }, state)}`;
   }
@@ -210,6 +223,11 @@ export class SqliteDialect extends SqlRenderer {
   protected renderDivision(left: string, right: string): string {
     return `CAST(${left} AS REAL) / ${right}`;
   }
+}
+
+/** SQLite's built-in `lower()`: ASCII letters only, as `NOCASE` folds them. */
+function asciiLower(s: string): string {
+  return s.replace(/[A-Z]/g, (c) => c.toLowerCase());
 }
 
 function sqliteParamType(param: ParamExpr): string {

@@ -1,6 +1,7 @@
 import { expect } from 'vitest';
 import type { EntityClass } from '../../../src/metadata/model.js';
 import { InMemoryExecutor } from '../../../src/linq/evaluate/in-memory-executor.js';
+import type { StringCollation } from '../../../src/linq/evaluate/string-collation.js';
 import { Queryable } from '../../../src/linq/query/queryable.js';
 import type { DtdeContext } from '../../../src/index.js';
 
@@ -11,10 +12,15 @@ import type { DtdeContext } from '../../../src/index.js';
  */
 export class Oracle {
   readonly #rows = new Map<EntityClass, readonly unknown[]>();
-  readonly #executor = new InMemoryExecutor({ entityRows: (source) => this.#rows.get(source.entity as EntityClass) ?? [] });
+  readonly #executor: InMemoryExecutor;
 
-  constructor(data: Iterable<readonly [EntityClass, readonly unknown[]]>) {
+  /** `collation`: how the oracle compares strings (code point when absent), the engine columns' collation. */
+  constructor(data: Iterable<readonly [EntityClass, readonly unknown[]]>, options: { collation?: StringCollation } = {}) {
     for (const [entity, rows] of data) this.#rows.set(entity, rows);
+    this.#executor = new InMemoryExecutor({
+      entityRows: (source) => this.#rows.get(source.entity as EntityClass) ?? [],
+      collation: options.collation,
+    });
   }
 
   root<T>(entity: EntityClass<T>): Queryable<T> {
