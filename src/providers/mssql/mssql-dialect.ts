@@ -1,4 +1,5 @@
 import { DtdeInvalidOperationError } from '../../errors/dtde-invalid-operation-error.js';
+import { isMssqlCollation } from './mssql-collation.js';
 import type { ColumnType, TableName } from '../../metadata/model.js';
 import type {
   CreateTableStatement,
@@ -33,11 +34,20 @@ export class MssqlDialect extends SqlRenderer {
   readonly name = 'mssql' as const;
   readonly parameterStyle = 'named' as const;
   /**
-   * What a column without a declared collation gets: the database's default, assumed to be SQL
-   * Server's installation default (case-insensitive, accent-sensitive). A database with another
-   * default should declare its collation on string columns.
+   * @param columnCollation What `mssql({ collation })` gives string columns that declare none;
+   * without it they take the database's default.
    */
-  readonly defaultCollation = 'SQL_Latin1_General_CP1_CI_AS';
+  constructor(readonly columnCollation?: string) {
+    super();
+  }
+
+  /**
+   * What a column without a declared collation has: `mssql({ collation })`, or the database's
+   * default, assumed to be SQL Server's installation default (case-insensitive, accent-sensitive).
+   */
+  get defaultCollation(): string {
+    return this.columnCollation ?? 'SQL_Latin1_General_CP1_CI_AS';
+  }
   /**
    * SQL Server takes 2100 parameters per request, and `sp_executesql` spends two of them on the
    * statement text and the declaration list.
@@ -88,12 +98,13 @@ export class MssqlDialect extends SqlRenderer {
 
   /** Windows and SQL collation names with their case/accent flags (`Latin1_General_100_CI_AS`) or binary (`_BIN2`). */
   acceptsCollation(name: string): boolean {
-    return /^[A-Za-z0-9_]+$/.test(name) && /_(CI|CS)_(AI|AS)(_|$)|_BIN2?$/i.test(name);
+    return isMssqlCollation(name);
   }
 
   renderCreateTable(statement: CreateTableStatement): RenderedSql {
     const columns = statement.columns.map((c) => {
-      const collate = c.type.kind === 'string' && c.type.collation !== undefined ? ` COLLATE ${c.type.collation}` : '';
+      const collation = c.type.kind === 'string' ? (c.type.collation ?? this.columnCollation) : undefined;
+      const collate = collation !== undefined ? ` COLLATE ${collation}` : '';
       return `${this.quoteIdentifier(c.name)} ${this.columnType(c.type)}${collate}${c.generated ? ' IDENTITY(1,1)' : ''}${c.nullable ? ' NULL' : ' NOT NULL'}`;
     });
     if (statement.primaryKey.length > 0) {

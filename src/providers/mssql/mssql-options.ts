@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { DtdeConfigurationError } from '../../errors/dtde-configuration-error.js';
 import type { ConnectionRef } from '../../metadata/model.js';
+import { isMssqlCollation } from './mssql-collation.js';
 import { type MssqlConnectionStringParts, parseMssqlConnectionString } from './parse-mssql-connection-string.js';
 
 /** How the connections to one database are pooled (a `tarn` pool inside `mssql`'s `ConnectionPool`). */
@@ -67,6 +68,14 @@ export interface MssqlOptions {
   readonly applicationName?: string;
   /** The database `ensureDatabase` and `deleteDatabase` connect to for `CREATE/DROP DATABASE`; default `master`. */
   readonly maintenanceDatabase?: string;
+  /**
+   * The collation of string columns that declare none (`PropertyBuilder.collation`):
+   * `ensureCreated` writes it on each (`nvarchar(200) COLLATE Latin1_General_100_BIN2`) and the
+   * merge of shard answers compares in it. Without it such columns take the database's default,
+   * which dtde assumes is SQL Server's installation default, `SQL_Latin1_General_CP1_CI_AS`; set it
+   * when the databases have another default. A Windows or SQL collation name (`…_CI_AS`, `…_BIN2`).
+   */
+  readonly collation?: string;
 }
 
 const identifierText = z.string().min(1).max(128);
@@ -102,6 +111,12 @@ export const mssqlOptionsSchema = z.strictObject({
   batchSize: z.int().min(1).max(100_000).optional(),
   applicationName: z.string().max(128).optional(),
   maintenanceDatabase: identifierText.optional(),
+  collation: z
+    .string()
+    .refine(isMssqlCollation, {
+      message: "a SQL Server collation name with its case and accent flags ('Latin1_General_100_CI_AS') or _BIN2",
+    })
+    .optional(),
 });
 
 /**

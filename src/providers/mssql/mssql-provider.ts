@@ -1,7 +1,7 @@
 import type { ConnectionRef } from '../../metadata/model.js';
 import { registerDialect } from '../dialect-registry.js';
 import type { DtdeProvider } from '../provider.js';
-import { mssqlDialect, type MssqlDialect } from './mssql-dialect.js';
+import { MssqlDialect, mssqlDialect } from './mssql-dialect.js';
 import { createMssqlDriver, type MssqlDriver } from './mssql-driver.js';
 import type { MssqlOptions } from './mssql-options.js';
 
@@ -43,8 +43,9 @@ export interface MssqlProvider extends DtdeProvider {
  */
 export function mssql(options: MssqlOptions | string): MssqlProvider {
   const driver = createMssqlDriver(options);
+  const collation = typeof options === 'string' ? undefined : options.collation;
   return Object.freeze({
-    dialect: mssqlDialect,
+    dialect: collation === undefined ? mssqlDialect : new MssqlDialect(collation),
     driver,
     databaseId: (connection: ConnectionRef | null) => driver.databaseId(connection),
   });

@@ -199,3 +199,28 @@ describe('collations in each dialect', () => {
     expect(lite.parameters.map((p) => p.value)).toEqual(['bo_*']);
   });
 });
+
+describe('mssql({ collation }): the collation of string columns that declare none', () => {
+  it('is written by DDL, compared in by the merge, and validated', async () => {
+    const { mssql } = await import('../../../src/index.js');
+    const provider = mssql({ server: 'db1', database: 'shop', collation: 'Latin1_General_100_BIN2' });
+    expect(provider.dialect.defaultCollation).toBe('Latin1_General_100_BIN2');
+    expect(mssqlDialect.defaultCollation).toBe('SQL_Latin1_General_CP1_CI_AS');
+    const ddl = provider.dialect.renderCreateTable({
+      kind: 'createTable',
+      table: { name: 'P' },
+      columns: [
+        { name: 'a', type: { kind: 'string', maxLength: 8 }, nullable: false, generated: false },
+        { name: 'b', type: { kind: 'string', maxLength: 8, collation: 'Latin1_General_100_CI_AS' }, nullable: false, generated: false },
+      ],
+      primaryKey: [],
+    });
+    expect(ddl.sql).toBe(
+      "IF OBJECT_ID(N'[P]', N'U') IS NULL CREATE TABLE [P] ([a] nvarchar(8) COLLATE Latin1_General_100_BIN2 NOT NULL, [b] nvarchar(8) COLLATE Latin1_General_100_CI_AS NOT NULL)",
+    );
+    await provider.driver.close();
+    expect(() => mssql({ server: 'db1', database: 'shop', collation: 'und-u-ks-level2' })).toThrow(
+      /Invalid mssql\(\) options: ✖ a SQL Server collation name with its case and accent flags[\s\S]*→ at collation/,
+    );
+  });
+});

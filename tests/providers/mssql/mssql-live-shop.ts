@@ -65,7 +65,8 @@ export async function dropLiveDatabases(names: readonly string[]): Promise<void>
 
 /** A provider on the live server's database `database` (the login and TLS settings of DTDE_MSSQL_URL). */
 export function liveProvider(database: string, pool = 8): MssqlProvider {
-  return mssql({ connectionString: MSSQL_URL, database, pool: { max: pool } });
+  // Every string column dtde creates gets the binary collation, and the merge compares in it.
+  return mssql({ connectionString: MSSQL_URL, database, pool: { max: pool }, collation: LIVE_COLLATION });
 }
 
 /** Where one live shop lives. */
