@@ -189,7 +189,8 @@ export class ShardedQueryExecutor implements QueryExecutor {
         source: this.#options.source,
         locate: () => this.locate(command.target),
         // Converted as read, without a generator per row.
-        run: (signal) => driver.query(command.target.connection, rendered.sql, rendered.parameters, { signal, safeIntegers: true }),
+        run: (signal) =>
+          driver.query(command.target.connection, rendered.sql, rendered.parameters, { signal, safeIntegers: true, maxRows }),
         convert: convert.convert,
       },
       {
@@ -222,7 +223,11 @@ export class ShardedQueryExecutor implements QueryExecutor {
         locate: () => this.locate(command.target),
         run: (signal: AbortSignal) =>
           rowConverter(command.fieldTypes, dialect).stream(
-            driver.query(command.target.connection, rendered.sql, rendered.parameters, { signal, safeIntegers: true }),
+            driver.query(command.target.connection, rendered.sql, rendered.parameters, {
+              signal,
+              safeIntegers: true,
+              maxRows: plan.rowsPerShard,
+            }),
           ),
       };
     });

@@ -118,6 +118,12 @@ export interface QueryOptions extends ExecuteOptions {
   /** Rows read from the engine at a time before yielding to the event loop (driver default if omitted). */
   readonly batchSize?: number;
   /**
+   * The most rows the statement can return, when the caller knows it (a LIMIT, filters that fix
+   * the primary key). A driver may then read them whole in one round trip instead of streaming
+   * them through a cursor (PostgreSQL does, up to its batch size).
+   */
+  readonly maxRows?: number;
+  /**
    * Return every integer as a `bigint` (exact beyond 2^53). Off by default: integers come back
    * as `number`, which loses precision beyond ±2^53 - 1. Turn it on when the result has a
    * `bigint` column or a sum that may pass 2^53.

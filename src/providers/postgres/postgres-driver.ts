@@ -80,6 +80,7 @@ export class PostgresDriver implements DatabaseDriver {
       values: toPostgresValues(parameters, database.id),
       batchSize: options.batchSize ?? this.options.batchSize,
       safeIntegers: options.safeIntegers ?? false,
+      maxRows: options.maxRows,
       signal: options.signal,
       cancelWaitMs: this.options.connectTimeoutMs,
       acquire: (signal) => {

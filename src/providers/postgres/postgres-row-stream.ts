@@ -8,6 +8,8 @@ export interface PostgresRowStreamSource {
   readonly sql: string;
   readonly values: readonly unknown[];
   readonly batchSize: number;
+  /** The most rows the statement can return, when known: at most `batchSize` reads it whole, without a cursor. */
+  readonly maxRows?: number;
   readonly safeIntegers: boolean;
   readonly signal: AbortSignal | undefined;
   /** Lends the connection to run on; rejects with the signal's reason when it aborts. */
@@ -37,6 +39,8 @@ const DONE: IteratorReturnResult<undefined> = { done: true, value: undefined };
 export class PostgresRowStream implements AsyncIterableIterator<DriverRow> {
   private lease: PostgresLease | undefined;
   private cursor: Cursor<DriverRow> | undefined;
+  /** A small statement's rows, read whole by a plain query (sent, not yet read) instead of a cursor. */
+  private whole: Promise<DriverRow[]> | undefined;
   /** The batch being fetched, while one is. */
   private reading: Promise<DriverRow[]> | undefined;
   private buffer: DriverRow[] = [];
@@ -50,6 +54,7 @@ export class PostgresRowStream implements AsyncIterableIterator<DriverRow> {
   private closing: Promise<void> | undefined;
   /** Cancels a pending connection acquire when the stream ends. */
   private readonly cancel = new AbortController();
+  private acquiring = false;
   private tail: Promise<unknown> = Promise.resolve();
   private readonly onAbort = (): void => void this.fail(this.source.signal?.reason);
 
@@ -92,7 +97,8 @@ export class PostgresRowStream implements AsyncIterableIterator<DriverRow> {
     this.ended = true;
     this.failure = failure;
     this.buffer = [];
-    this.cancel.abort();
+    // Only a pending acquire needs withdrawing; aborting after it builds a DOMException per read for nothing.
+    if (this.acquiring) this.cancel.abort();
     this.source.signal?.removeEventListener('abort', this.onAbort);
     this.closing = this.giveBack();
     return this.closing;
@@ -102,9 +108,11 @@ export class PostgresRowStream implements AsyncIterableIterator<DriverRow> {
   private async giveBack(): Promise<void> {
     const lease = this.lease;
     let cursor = this.cursor;
-    const reading = this.reading;
+    // A small statement sent whole and not yet read is in flight as much as a batch is.
+    const reading = this.reading ?? this.whole;
     this.lease = undefined;
     this.cursor = undefined;
+    this.whole = undefined;
     try {
       if (lease === undefined) return;
       let healthy = true;
@@ -151,11 +159,14 @@ export class PostgresRowStream implements AsyncIterableIterator<DriverRow> {
     this.started = true;
     this.source.signal?.addEventListener('abort', this.onAbort, { once: true });
     let lease: PostgresLease;
+    this.acquiring = true;
     try {
       lease = await this.source.acquire(this.cancel.signal);
     } catch (error) {
       if (!this.ended) await this.fail(error);
       return;
+    } finally {
+      this.acquiring = false;
     }
     if (this.ended) {
       lease.release();
@@ -163,11 +174,16 @@ export class PostgresRowStream implements AsyncIterableIterator<DriverRow> {
     }
     this.lease = lease;
     try {
-      this.cursor = lease.client.query(
-        new Cursor<DriverRow>(this.source.sql, [...this.source.values], {
-          types: this.source.safeIntegers ? POSTGRES_TYPES.safeIntegers : POSTGRES_TYPES.numbers,
-        }),
-      );
+      const { sql, values, maxRows, batchSize } = this.source;
+      const types = this.source.safeIntegers ? POSTGRES_TYPES.safeIntegers : POSTGRES_TYPES.numbers;
+      if (maxRows !== undefined && maxRows <= batchSize) {
+        // One round trip (Parse, Bind, Execute, Sync) instead of a portal read in batches, then closed.
+        const whole = lease.client.query<DriverRow>({ text: sql, values: [...values], types }).then((result) => result.rows);
+        whole.catch(() => undefined); // read (and its failure handled) by readBatch, or given up in giveBack
+        this.whole = whole;
+      } else {
+        this.cursor = lease.client.query(new Cursor<DriverRow>(sql, [...values], { types }));
+      }
     } catch (error) {
       await this.fail(this.source.error(error, this.source.sql));
     }
@@ -176,8 +192,10 @@ export class PostgresRowStream implements AsyncIterableIterator<DriverRow> {
   /** Fetches the next batch; when it is the last, the connection goes back while the consumer drains it. */
   private async readBatch(): Promise<void> {
     const cursor = this.cursor;
-    if (cursor === undefined) return;
-    const reading = cursor.read(this.source.batchSize);
+    const whole = this.whole;
+    if (cursor === undefined && whole === undefined) return;
+    const reading = whole ?? cursor!.read(this.source.batchSize);
+    this.whole = undefined;
     this.reading = reading;
     let rows: DriverRow[];
     try {
@@ -199,8 +217,8 @@ export class PostgresRowStream implements AsyncIterableIterator<DriverRow> {
     if (this.ended) return;
     this.buffer = rows;
     this.index = 0;
-    if (rows.length < this.source.batchSize) {
-      // The portal is complete and pg has seen ReadyForQuery: the connection is idle again.
+    if (whole !== undefined || rows.length < this.source.batchSize) {
+      // The statement is complete and pg has seen ReadyForQuery: the connection is idle again.
       this.exhausted = true;
       this.cursor = undefined;
       const lease = this.lease;

@@ -54,6 +54,7 @@ export class PostgresTransaction implements DriverTransaction {
       values,
       batchSize: options.batchSize ?? this.settings.batchSize,
       safeIntegers: options.safeIntegers ?? false,
+      maxRows: options.maxRows,
       signal: options.signal,
       cancelWaitMs: this.database.options.connectTimeoutMs,
       acquire: async () => {

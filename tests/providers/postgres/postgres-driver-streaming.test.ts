@@ -140,6 +140,61 @@ describe('streaming', () => {
   });
 });
 
+describe('a small statement (maxRows within the batch) read whole, without a cursor', () => {
+  it('gives the rows a cursor gives, with the connection back after each read', async () => {
+    const d = open({ batchSize: 16, pool: { max: 1 } });
+    const read = async (text: string, values: unknown[], maxRows?: number) => {
+      const rows: unknown[] = [];
+      for await (const row of d.query(null, text, values, { maxRows, safeIntegers: true })) rows.push(row);
+      expectPoolsIdle(d);
+      return rows;
+    };
+    for (const [text, values, maxRows] of [
+      ['SELECT id, label, big, at FROM t WHERE id = $1', [7], 1],
+      ['SELECT id, label, big, at FROM t WHERE id = $1', [7000], 1],
+      ['SELECT id FROM t ORDER BY id LIMIT 16', [], 16],
+      ['SELECT id FROM t ORDER BY id LIMIT 17', [], 17], // more than a batch: a cursor after all
+    ] as const) {
+      expect(await read(text, [...values], maxRows), text).toEqual(await read(text, [...values]));
+    }
+    // One connection served every read: each was back in the pool before the next.
+    expect(d.stats().databases.get(d.databaseId(null))?.total).toBe(1);
+  });
+
+  it('fails as a cursor read does, and the connection serves the next statement', async () => {
+    const d = open({ pool: { max: 1 } });
+    const failure = async () => {
+      try {
+        for await (const row of d.query(null, 'SELECT 1 / $1::int AS x', [0], { maxRows: 1 })) void row;
+      } catch (error) {
+        return error as DtdeDatabaseError;
+      }
+      throw new Error('expected an error');
+    };
+    expect([(await failure()).driverCode, (await failure()).sql]).toEqual(['22012', 'SELECT 1 / $1::int AS x']);
+    expectPoolsIdle(d);
+    const rows: unknown[] = [];
+    for await (const row of d.query(null, 'SELECT 2 AS x', [], { maxRows: 1 })) rows.push(row);
+    expect(rows).toEqual([{ x: 2 }]);
+  });
+
+  it('aborting it while it runs cancels it on the server; the connection is reused after', async () => {
+    const d = open({ pool: { max: 1 } });
+    const controller = new AbortController();
+    const reason = new Error('stop');
+    const stream = d.query(null, 'SELECT pg_sleep(60)', [], { signal: controller.signal, maxRows: 1 })[Symbol.asyncIterator]();
+    const pending = stream.next();
+    await eventually(async () => (await db.activeStatements()).some((q) => q.includes('pg_sleep')), 'pg_sleep running');
+    controller.abort(reason);
+    await expect(pending).rejects.toBe(reason);
+    expect(await db.activeStatements()).toEqual([]);
+    expectPoolsIdle(d);
+    const rows: unknown[] = [];
+    for await (const row of d.query(null, 'SELECT 3 AS x', [], { maxRows: 1 })) rows.push(row);
+    expect(rows).toEqual([{ x: 3 }]);
+  });
+});
+
 describe('errors', () => {
   it('name the database, keep the SQL and carry the SQLSTATE', async () => {
     const d = open();
