@@ -1,5 +1,6 @@
 import { DtdeInvalidOperationError } from '../errors/dtde-invalid-operation-error.js';
 import type {
+  ExecuteNowResult,
   ExecuteOptions,
   MergeExplanation,
   QueryExecutor,
@@ -66,9 +67,17 @@ export class ShardedQueryExecutor implements QueryExecutor {
   }
 
   async execute(query: QueryExpression, terminal: TerminalOperation, options: ExecuteOptions = {}): Promise<unknown> {
+    const answer = this.executeNow(query, terminal, options);
+    return 'value' in answer ? answer.value : answer.pending;
+  }
+
+  /** `execute`, answered before returning when one shard's small result is read at once (see `singleShard`). */
+  executeNow(query: QueryExpression, terminal: TerminalOperation, options: ExecuteOptions = {}): ExecuteNowResult {
     const plan = this.plan(query, terminal);
-    const single = this.singleShard(plan, options);
-    if (single !== null) return single;
+    return this.singleShard(plan, options) ?? { pending: this.executeMerged(plan, options) };
+  }
+
+  private async executeMerged(plan: ShardQueryPlan, options: ExecuteOptions): Promise<unknown> {
     if (plan.terminal.where === 'merge' && !isRowsMergePlan(plan.merge)) {
       const value = await mergeValue(plan.merge, this.commands(plan), this.mergeOptions(plan, options));
       if (plan.merge.kind === 'element') return value === null ? null : finishRow(value as MergeRow, plan.finish, plan.entity);
@@ -144,9 +153,11 @@ export class ShardedQueryExecutor implements QueryExecutor {
   /**
    * The fast path of a query one shard answers whole (rows, or first/single over them): the rows
    * are read straight from the driver into an array, without the runner, the merge and the
-   * per-row generators. Null when the plan needs the general path.
+   * per-row generators; a small result of an engine in this process (`DatabaseDriver.queryNow`)
+   * is read and finished before this returns (`{ value }`, or the failure thrown). Null when the
+   * plan needs the general path.
    */
-  private singleShard(plan: ShardQueryPlan, options: ExecuteOptions): Promise<unknown> | null {
+  private singleShard(plan: ShardQueryPlan, options: ExecuteOptions): ExecuteNowResult | null {
     if (plan.commands.length !== 1) return null;
     const merge = plan.merge;
     const rows = merge.kind === 'element' ? merge.source : merge;
@@ -179,7 +190,7 @@ export class ShardedQueryExecutor implements QueryExecutor {
         },
         { signal: options.signal, entity: plan.entity.name, ...(merge.kind === 'element' ? { doneRowCount: () => 1 } : {}) },
       );
-      if (now !== undefined) return Promise.resolve(now).then(finish);
+      if (now !== undefined) return { value: finish(now) };
     }
     const read = readSingleShard(
       {
@@ -200,7 +211,7 @@ export class ShardedQueryExecutor implements QueryExecutor {
         ...(merge.kind === 'element' ? { doneRowCount: () => 1 } : {}),
       },
     );
-    return read.then(finish);
+    return { pending: read.then(finish) };
   }
 
   private rows(plan: ShardQueryPlan, options: ExecuteOptions): AsyncIterable<unknown> {

@@ -120,11 +120,16 @@ describe('single-shard reads answered at once', () => {
     const db = new Database(shop.file);
     try {
       db.exec('ALTER TABLE "Customers_US" RENAME TO "Customers_US_away"');
-      const failed = await lookup(reopened.ctx.customers, usIds[0]!)
-        .toArray()
-        .catch((e: unknown) => e);
+      // Read at once, the failure still rejects (never throws) and points at this line.
+      let pending: Promise<unknown> | undefined;
+      const line = new Error().stack!.split('\n')[1]!.replace(/^.*:(\d+):\d+\)?$/, '$1');
+      expect(() => (pending = lookup(reopened.ctx.customers, usIds[0]!).toArray())).not.toThrow();
+      const failed = (await pending!.catch((e: unknown) => e)) as Error;
       expect(failed).toBeInstanceOf(DtdeShardError);
       expect(failed).toMatchObject({ shardId: 'US', sql: expect.stringContaining('"Customers_US"') });
+      expect(failed.message).toMatch(new RegExp(`In \\.toArray\\(\\) at .*single-shard-reads\\.test\\.ts:${Number(line) + 1}:`));
+      expect(failed.stack!.split('\n').find((l) => l.startsWith('    at '))).toContain(`single-shard-reads.test.ts:${Number(line) + 1}:`);
+      await expect(lookup(reopened.ctx.customers, usIds[0]!).first()).rejects.toBeInstanceOf(DtdeShardError);
     } finally {
       db.exec('ALTER TABLE "Customers_US_away" RENAME TO "Customers_US"');
       db.close();

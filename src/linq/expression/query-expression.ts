@@ -96,6 +96,13 @@ export interface ExecuteOptions {
  */
 export interface QueryExecutor {
   execute(query: QueryExpression, terminal: TerminalOperation, options?: ExecuteOptions): Promise<unknown>;
+  /**
+   * Optional: `execute`, for a query the executor may answer before returning (a small read of an
+   * engine inside this process): then `{ value }`, or the failure thrown; otherwise `{ pending }`,
+   * the promise `execute` would give. A caller then does what only a pending query needs (recording
+   * its call site for a later error) only for those.
+   */
+  executeNow?(query: QueryExpression, terminal: TerminalOperation, options?: ExecuteOptions): ExecuteNowResult;
   stream(query: QueryExpression, options?: ExecuteOptions): AsyncIterable<unknown>;
   /** The SQL each shard would get, without I/O. Only executors that speak SQL implement it. */
   toQueryString?(query: QueryExpression, options?: QueryStringOptions): string;
@@ -106,6 +113,9 @@ export interface QueryExecutor {
   /** `where(...).executeDelete()`: deletes the matching rows, returns how many. */
   executeDelete?(query: QueryExpression, options?: ExecuteOptions): Promise<number>;
 }
+
+/** What `QueryExecutor.executeNow` gives: the answer, or the promise of it. */
+export type ExecuteNowResult = { readonly value: unknown } | { readonly pending: Promise<unknown> };
 
 /** Options of `toQueryString()` and `explain()`. */
 export interface QueryStringOptions {

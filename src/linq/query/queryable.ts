@@ -5,6 +5,7 @@ import { assertCount } from '../expression/assert-chain-shape.js';
 import { type AnyLambda, bindLambda, terminalArguments } from '../parse/bind-lambda.js';
 import { GroupedQueryable } from './grouped-queryable.js';
 import type {
+  ExecuteNowResult,
   ExecuteOptions,
   QueryExecutor,
   QueryExplanation,
@@ -382,13 +383,14 @@ export class Queryable<T> implements AsyncIterable<T> {
    */
   all<P extends QueryParams>(predicate: ParamsPredicate<T, P>, params: P, options?: ExecuteOptions): Promise<boolean>;
   all(...args: unknown[]): Promise<boolean> {
-    return this.terminal(Queryable.prototype.all, '.all()', async () => {
+    // Its argument errors reject (inside the run) rather than throw.
+    return this.terminal(Queryable.prototype.all, '.all()', () => () => {
       const { lambda, options } = terminalArguments('all', args);
       if (lambda === undefined) {
         // Only reachable from untyped code; the types require a predicate.
         throw new DtdeTranslationError('all() needs a predicate, e.g. all(c => c.active).');
       }
-      return (await this.run({ kind: 'all', predicate: lambda }, options)) as boolean;
+      return this.run({ kind: 'all', predicate: lambda }, options)();
     });
   }
 
@@ -603,25 +605,37 @@ export class Queryable<T> implements AsyncIterable<T> {
     return this.executor;
   }
 
-  private run(terminal: TerminalOperation, options: ExecuteOptions | undefined): Promise<unknown> {
-    return this.executor.execute(this.query, terminal, options);
+  /** Runs the query for `terminal`, answered at once where the executor can (see `QueryExecutor.executeNow`). */
+  private run(terminal: TerminalOperation, options: ExecuteOptions | undefined): Run {
+    const executor = this.executor;
+    if (executor.executeNow === undefined) return () => ({ pending: executor.execute(this.query, terminal, options) });
+    return () => executor.executeNow!(this.query, terminal, options);
   }
 
   /**
-   * Runs a terminal for the public method `api`: the call site is recorded first (its first user
-   * frames only; it is formatted only on failure), so a dtde error it rejects with from inside the
-   * engine (a `DtdeShardError`) starts its stack at the user's line and names it in its message.
-   * One it throws at once gets the user's whole stack, which is still there.
+   * Runs a terminal for the public method `api`. `build` checks the arguments and returns the run;
+   * what it throws is thrown at once, pointed at the user's line (whose whole stack is still
+   * there). The run's failure always rejects, pointed at the user's line too: one that comes at
+   * once is relocated with the stack still there, and for a pending one the call site is recorded
+   * first (its first user frames only; formatted only on failure), so a dtde error from inside
+   * the engine (a `DtdeShardError`) starts its stack at the user's line and names it in its message.
    */
-  private terminal<R>(api: Function, label: string, run: () => Promise<R>): Promise<R> {
-    const site = CallSite.captureEarly(api, label);
-    let promise: Promise<R>;
+  private terminal<R>(api: Function, label: string, build: () => Run): Promise<R> {
+    let run: Run;
     try {
-      promise = run();
+      run = build();
     } catch (error) {
       throw CallSite.capture(api, label).relocate(error);
     }
-    return promise.catch((error: unknown) => {
+    let answer: ExecuteNowResult;
+    try {
+      answer = run();
+    } catch (error) {
+      return Promise.reject(CallSite.capture(api, label).relocate(error));
+    }
+    if ('value' in answer) return Promise.resolve(answer.value as R);
+    const site = CallSite.captureEarly(api, label);
+    return (answer.pending as Promise<R>).catch((error: unknown) => {
       throw site.relocate(error);
     });
   }
@@ -655,6 +669,9 @@ export class Queryable<T> implements AsyncIterable<T> {
     return { [Symbol.asyncIterator]: () => relocatingIterator(rows[Symbol.asyncIterator]() as AsyncIterator<T>, site) };
   }
 }
+
+/** A terminal's query, started when called: answered at once, or pending. */
+type Run = () => ExecuteNowResult;
 
 /**
  * A queryable whose last operator is an ordering; only here can `thenBy` refine it.
