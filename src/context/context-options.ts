@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { DtdeConfigurationError } from '../errors/dtde-configuration-error.js';
+import { optionsError } from '../errors/options-error.js';
 import { isDtdeProvider, type DtdeProvider } from '../providers/provider.js';
 import { DEFAULT_MAX_IDENTIFIER_LENGTH } from '../metadata/identifier.js';
 import type { ConnectionRef } from '../metadata/model.js';
@@ -61,8 +61,9 @@ export interface ResolvedContextOptions {
   readonly log: LogOption | undefined;
 }
 
-// What each option must be, in the words of the error message (`expected <this>, got <value>`).
-const EXPECTED: Record<keyof DtdeContextOptions, string> = {
+/** What each option must be, in the words of an error message (`maxParallelShards must be <this>; got …`). */
+const PHRASES: Readonly<Record<'' | keyof DtdeContextOptions, string>> = {
+  '': 'an object such as { provider, shards }',
   provider: "sqlite({ file: 'shop.db' }) or another dtde provider (an object with a dialect, a driver and databaseId)",
   shards: "a function such as s => s.addShards('EU', 'US')",
   strictRouting: 'true or false',
@@ -98,15 +99,16 @@ function isLogOption(v: unknown): boolean {
 
 /**
  * Validates context options and applies defaults. A wrong option gives one DtdeConfigurationError
- * whose `path` is `options.<name>` and whose message says what was expected and what came.
+ * whose `path` is `options.<name>` and whose message names the option, what it must be and what
+ * came; `call` names the constructor in it.
  *
  * @example
- * parseContextOptions({ maxParallelShards: 0 });
- * // DtdeConfigurationError: options.maxParallelShards: expected an integer >= 1, got 0.
+ * parseContextOptions({ maxParallelShards: 0 }, 'new ShopContext');
+ * // DtdeConfigurationError: new ShopContext({ maxParallelShards }): maxParallelShards must be an integer >= 1; got the number 0.
  */
-export function parseContextOptions(input: unknown = {}): ResolvedContextOptions {
+export function parseContextOptions(input: unknown = {}, call = 'new DtdeContext'): ResolvedContextOptions {
   const result = schema.safeParse(input);
-  if (!result.success) throw toConfigurationError(result.error, input);
+  if (!result.success) throw optionsError(call, input, result.error, PHRASES);
   const o = result.data;
   return Object.freeze({
     provider: o.provider,
@@ -120,36 +122,4 @@ export function parseContextOptions(input: unknown = {}): ResolvedContextOptions
     clock: o.clock ?? (() => new Date()),
     log: o.log,
   });
-}
-
-function toConfigurationError(error: z.ZodError, input: unknown): DtdeConfigurationError {
-  const messages: string[] = [];
-  let firstPath: string | undefined;
-  for (const issue of error.issues) {
-    const field = issue.path[0];
-    let path = 'options';
-    let message: string;
-    if (issue.code === 'unrecognized_keys') {
-      const known = Object.keys(EXPECTED).join(', ');
-      message = `unknown option${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((k) => `'${k}'`).join(', ')}; known options are ${known}`;
-    } else if (field === undefined) {
-      message = `expected an options object, got ${describe(input)}`;
-    } else {
-      path = `options.${String(field)}`;
-      const value = (input as Record<PropertyKey, unknown>)[field];
-      message = `expected ${EXPECTED[field as keyof DtdeContextOptions] ?? 'a valid value'}, got ${describe(value)}`;
-    }
-    firstPath ??= path;
-    messages.push(`${path}: ${message}`);
-  }
-  return new DtdeConfigurationError(`${messages.join('; ')}.`, { path: firstPath, cause: error });
-}
-
-function describe(value: unknown): string {
-  if (typeof value === 'string') return JSON.stringify(value);
-  if (typeof value === 'function') return 'a function';
-  if (Array.isArray(value)) return 'an array';
-  if (typeof value === 'object' && value !== null) return 'an object';
-  if (typeof value === 'bigint') return `${value}n`;
-  return String(value);
 }

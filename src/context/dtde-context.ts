@@ -1,3 +1,4 @@
+import { CallSite } from '../errors/call-site.js';
 import { DtdeConfigurationError } from '../errors/dtde-configuration-error.js';
 import { DtdeInvalidOperationError } from '../errors/dtde-invalid-operation-error.js';
 import { ShardedQueryExecutor } from '../execution/sharded-query-executor.js';
@@ -71,7 +72,12 @@ export abstract class DtdeContext implements AsyncDisposable {
   #stopLog: (() => void) | undefined;
 
   constructor(options: DtdeContextOptions = {}) {
-    this.options = parseContextOptions(options);
+    try {
+      this.options = parseContextOptions(options, `new ${new.target.name}`);
+    } catch (error) {
+      // new.target is the class the user constructed: its caller is the user's line.
+      throw CallSite.capture(new.target, `new ${new.target.name}()`).relocate(error);
+    }
     const declared = buildShardLayout(this.options.shards);
     this.#shards = new DateShardCatalog(declared, () => this.#provider('query').databaseId(null));
     this.#writes = new ContextWrites((operation) => this.#writeRuntime(operation), { autoRecover: this.options.recoverOnFirstWrite });
@@ -391,7 +397,7 @@ export abstract class DtdeContext implements AsyncDisposable {
   set<T>(entity: EntityClass<T>): DbSet<T> {
     let set = this.#sets.get(entity as EntityClass);
     if (set === undefined) {
-      const entityModel = entityModelOf(this.model, entity, this.constructor.name);
+      const entityModel = this.#entityModelAt(entity, DtdeContext.prototype.set, '.set()');
       this.#executor ??= this.createExecutor();
       set = new DbSet<unknown>(entityModel, this.#executor, this.#writes);
       this.#sets.set(entity as EntityClass, set);
@@ -413,18 +419,33 @@ export abstract class DtdeContext implements AsyncDisposable {
   temporalSet<T>(entity: EntityClass<T>): TemporalDbSet<T> {
     let set = this.#sets.get(entity as EntityClass);
     if (!(set instanceof TemporalDbSet)) {
-      const entityModel = entityModelOf(this.model, entity, this.constructor.name);
+      const entityModel = this.#entityModelAt(entity, DtdeContext.prototype.temporalSet, '.temporalSet()');
       if (entityModel.temporal === null) {
-        throw new DtdeConfigurationError(
+        const error = new DtdeConfigurationError(
           `${entityModel.name} has no temporal validity, so it has no temporal set; configure e.hasTemporalValidity(x => x.validFrom, x => x.validTo) for it, or use set(${entityModel.name}).`,
           { path: `${entityModel.name}.hasTemporalValidity` },
         );
+        throw CallSite.capture(DtdeContext.prototype.temporalSet, '.temporalSet()').relocate(error);
       }
       this.#executor ??= this.createExecutor();
       set = new TemporalDbSet<unknown>(entityModel, this.#executor, this.#writes);
       this.#sets.set(entity as EntityClass, set);
     }
     return set as TemporalDbSet<T>;
+  }
+
+  /**
+   * The model of `entity`, for the public `api` the user called: an entity the model does not
+   * configure is an error pointing at the user's line. (An error building the model is not: its
+   * own stack shows the line of onModelCreating at fault.)
+   */
+  #entityModelAt(entity: EntityClass, api: Function, label: string) {
+    const model = this.model;
+    try {
+      return entityModelOf(model, entity, this.constructor.name);
+    } catch (error) {
+      throw CallSite.capture(api, label).relocate(error);
+    }
   }
 
   #entityOf(entity: object, operation: string) {

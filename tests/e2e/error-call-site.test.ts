@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { asQueryable, DtdeContext, type DtdeError, type ModelBuilder, sqlite } from 'dtde';
+import { asQueryable, DtdeContext, type DtdeError, type ModelBuilder, mssql, postgres, sqlite } from 'dtde';
 import { configureCustomer, Customer } from '../support/shop-model.js';
 
 // An error must point at the user's own code, as Prisma's "invalid invocation in file:line" does:
@@ -127,5 +127,92 @@ describe("errors point at the user's line", () => {
     const error = await asyncError(() => asQueryable<{ id: number }>([]).first());
     expect(error.name).toBe('DtdeInvalidOperationError');
     expect(topFrame(error)).toBe(line);
+  });
+});
+
+// Configuration errors of the user's own calls: an entity class the model lacks, a wrong provider
+// option, a wrong context option. Each names the option, what it must be and what came, and its
+// stack starts at the line that made the call.
+describe("configuration errors point at the user's line", () => {
+  class Other {
+    id = 0;
+  }
+
+  /** The stack's lines: the message's lines, then the first frame. */
+  function expectMessageThenLine(error: DtdeError, message: string, label: string, line: string): void {
+    expect(error.name).toBe('DtdeConfigurationError');
+    expect(error.message.split(`\nIn ${label} at `)).toEqual([message, expect.stringMatching(new RegExp(`^${line}:\\d+$`))]);
+    const stack = error.stack!.split('\n');
+    expect(stack[0]).toBe(`DtdeConfigurationError: ${message}`);
+    expect(stack[1]).toMatch(new RegExp(`^In ${label.replace(/[().]/g, '\\$&')} at ${line}:\\d+$`));
+    expect(frameLocation(stack[2]!)).toBe(line);
+  }
+
+  it('ctx.set() of a class the model does not configure', () => {
+    const line = nextLine();
+    const error = syncError(() => ctx.set(Other));
+    expectMessageThenLine(
+      error,
+      "Other is not an entity of ShopContext; configure it in onModelCreating with mb.entity(Other, e => { e.toTable('Name'); e.key(...); e.property(...); }).",
+      '.set()',
+      line,
+    );
+  });
+
+  it('a wrong option of sqlite(), postgres() and mssql()', () => {
+    let line = nextLine();
+    let error = syncError(() => sqlite({ file: 5 as unknown as string }));
+    expectMessageThenLine(
+      error,
+      "sqlite({ file }): file must be a path string such as './data/app.db'; got the number 5.",
+      'sqlite()',
+      line,
+    );
+    line = nextLine();
+    error = syncError(() => sqlite({ file: ':memory:' }));
+    expectMessageThenLine(
+      error,
+      `sqlite({ file }): file must be a path string such as './data/app.db' (in-memory and URI databases cannot be pooled); got the string ":memory:".`,
+      'sqlite()',
+      line,
+    );
+    line = nextLine();
+    error = syncError(() => postgres({ database: 'shop', port: '5432' as unknown as number, pool: { max: 0 } }));
+    expectMessageThenLine(
+      error,
+      'postgres({ port, pool }): port must be an integer from 1 to 65535; got the string "5432". pool.max must be an integer from 1 to 1000; got the number 0.',
+      'postgres()',
+      line,
+    );
+    line = nextLine();
+    error = syncError(() => mssql({ database: 'shop', password: 42 as unknown as string, encrypt: 'yes' as unknown as boolean }));
+    expectMessageThenLine(
+      error,
+      'mssql({ password, encrypt }): password must be a string of at most 128 characters; got a number. encrypt must be true, false or \'strict\'; got the string "yes".',
+      'mssql()',
+      line,
+    );
+    line = nextLine();
+    error = syncError(() => sqlite({ file: 'a.db', readPoolSize: 8, bogus: 1 } as never));
+    expectMessageThenLine(
+      error,
+      "sqlite({ bogus }): unknown option 'bogus'; the options are file, readPoolSize, busyTimeoutMs, acquireTimeoutMs, idleTimeoutMs, statementCacheSize, batchSize.",
+      'sqlite()',
+      line,
+    );
+  });
+
+  it('a wrong context option, in the constructor of a subclass', () => {
+    const provider = sqlite({ file: join(dir, 'options.db') });
+    const maxParallelShards = '8' as unknown as number;
+    const line = nextLine();
+    const error = syncError(() => new ShopContext({ provider, shards: (s) => s.addShards('EU'), maxParallelShards }));
+    expectMessageThenLine(
+      error,
+      'new ShopContext({ maxParallelShards }): maxParallelShards must be an integer >= 1; got the string "8".',
+      'new ShopContext()',
+      line,
+    );
+    expect((error as unknown as { path: string }).path).toBe('options.maxParallelShards');
   });
 });

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { DtdeConfigurationError } from '../../errors/dtde-configuration-error.js';
+import { optionsError } from '../../errors/options-error.js';
 import type { ConnectionRef } from '../../metadata/model.js';
 import { isMssqlCollation } from './mssql-collation.js';
 import { type MssqlConnectionStringParts, parseMssqlConnectionString } from './parse-mssql-connection-string.js';
@@ -78,6 +79,7 @@ export interface MssqlOptions {
   readonly collation?: string;
 }
 
+const COLLATION = "a SQL Server collation name with its case and accent flags ('Latin1_General_100_CI_AS') or _BIN2";
 const identifierText = z.string().min(1).max(128);
 
 /** The parts of a server address and login, as options or a shard connection give them. */
@@ -111,12 +113,7 @@ export const mssqlOptionsSchema = z.strictObject({
   batchSize: z.int().min(1).max(100_000).optional(),
   applicationName: z.string().max(128).optional(),
   maintenanceDatabase: identifierText.optional(),
-  collation: z
-    .string()
-    .refine(isMssqlCollation, {
-      message: "a SQL Server collation name with its case and accent flags ('Latin1_General_100_CI_AS') or _BIN2",
-    })
-    .optional(),
+  collation: z.string().refine(isMssqlCollation, { message: COLLATION }).optional(),
 });
 
 /**
@@ -153,19 +150,39 @@ export interface ResolvedMssqlOptions {
 
 const DEFAULT_PORT = 1433;
 
+const CONNECTION_STRING_EXAMPLE = "a connection string such as 'Server=db1,1433;Database=shop;User Id=app;Password=…'";
+const MILLISECONDS = 'an integer >= 1 (milliseconds)';
+const NAME = 'a name of 1 to 128 characters';
+
+/** What each option must be, in the words of an error message (`port must be <this>; got …`). */
+const PHRASES: Readonly<Record<'' | keyof MssqlOptions | `pool.${keyof MssqlPoolOptions}`, string>> = {
+  '': `${CONNECTION_STRING_EXAMPLE} or an object such as { server: 'db1', database: 'shop', user: 'app', password }`,
+  connectionString: CONNECTION_STRING_EXAMPLE,
+  server: 'a host name or IP address (1 to 255 characters)',
+  port: 'an integer from 1 to 65535',
+  instanceName: NAME,
+  database: NAME,
+  user: NAME,
+  password: 'a string of at most 128 characters',
+  encrypt: "true, false or 'strict'",
+  trustServerCertificate: 'true or false',
+  pool: 'an object such as { min: 0, max: 10, idleTimeoutMs: 30000 }',
+  'pool.min': 'an integer from 0 to 1000',
+  'pool.max': 'an integer from 1 to 1000',
+  'pool.idleTimeoutMs': MILLISECONDS,
+  connectTimeoutMs: MILLISECONDS,
+  requestTimeoutMs: 'an integer >= 0 (milliseconds; 0 is no limit)',
+  batchSize: 'an integer from 1 to 100000',
+  applicationName: 'a string of at most 128 characters',
+  maintenanceDatabase: NAME,
+  collation: COLLATION,
+};
+
 /** Validates `mssql()` options (a connection string or an object); throws `DtdeConfigurationError` naming the bad option. */
 export function parseMssqlOptions(input: unknown): ResolvedMssqlOptions {
   const options = typeof input === 'string' ? { connectionString: input } : input;
   const result = mssqlOptionsSchema.safeParse(options);
-  if (!result.success) {
-    const issue = result.error.issues[0];
-    const where = issue && issue.path.length > 0 ? `options.${issue.path.join('.')}` : 'options';
-    throw new DtdeConfigurationError(
-      `Invalid mssql() options: ${z.prettifyError(result.error)}. ` +
-        "Pass mssql('Server=host,1433;Database=shop;User Id=app;Password=…') or mssql({ server, port, database, user, password }).",
-      { path: `mssql ${where}` },
-    );
-  }
+  if (!result.success) throw optionsError('mssql', options, result.error, PHRASES, 'mssql options');
   const o = result.data;
   const fromString: MssqlConnectionStringParts = o.connectionString === undefined ? {} : parseMssqlConnectionString(o.connectionString);
   const endpoint = resolveEndpoint(o, fromString, null, 'mssql() options');
@@ -175,9 +192,12 @@ export function parseMssqlOptions(input: unknown): ResolvedMssqlOptions {
     idleTimeoutMs: o.pool?.idleTimeoutMs ?? 30_000,
   };
   if (pool.min > pool.max) {
-    throw new DtdeConfigurationError(`Invalid mssql() options: pool.min (${pool.min}) is larger than pool.max (${pool.max}).`, {
-      path: 'mssql options.pool',
-    });
+    throw new DtdeConfigurationError(
+      `mssql({ pool }): pool.min (${pool.min}) is larger than pool.max (${pool.max}); lower min or raise max.`,
+      {
+        path: 'mssql options.pool',
+      },
+    );
   }
   return Object.freeze({
     endpoint,

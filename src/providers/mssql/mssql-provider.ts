@@ -1,3 +1,4 @@
+import { CallSite } from '../../errors/call-site.js';
 import type { ConnectionRef } from '../../metadata/model.js';
 import { registerDialect } from '../dialect-registry.js';
 import type { DtdeProvider } from '../provider.js';
@@ -42,7 +43,13 @@ export interface MssqlProvider extends DtdeProvider {
  * ```
  */
 export function mssql(options: MssqlOptions | string): MssqlProvider {
-  const driver = createMssqlDriver(options);
+  let driver: ReturnType<typeof createMssqlDriver>;
+  try {
+    driver = createMssqlDriver(options);
+  } catch (error) {
+    // A bad option: the error points at the user's mssql(...) line, not at dtde's validation.
+    throw CallSite.capture(mssql, 'mssql()').relocate(error);
+  }
   const collation = typeof options === 'string' ? undefined : options.collation;
   return Object.freeze({
     dialect: collation === undefined ? mssqlDialect : new MssqlDialect(collation),

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { DtdeConfigurationError } from '../../errors/dtde-configuration-error.js';
+import { optionsError } from '../../errors/options-error.js';
 import type { ConnectionRef } from '../../metadata/model.js';
 
 /**
@@ -148,19 +149,43 @@ export type ResolvedPostgresOptions = Omit<z.output<typeof postgresOptionsSchema
   readonly endpoint: PostgresEndpoint;
 };
 
+const URL_EXAMPLE = "a URL string such as 'postgres://user:password@host:5432/shop'";
+const MILLISECONDS = 'an integer >= 1 (milliseconds)';
+const TEXT = 'a string';
+
+/** What each option must be, in the words of an error message (`port must be <this>; got …`). */
+const PHRASES: Readonly<
+  Record<'' | keyof PostgresOptions | `pool.${keyof PostgresPoolOptions}` | `ssl.${keyof PostgresTlsOptions}`, string>
+> = {
+  '': `${URL_EXAMPLE} or an object such as { host: 'db1', database: 'shop', user: 'app', password }`,
+  url: URL_EXAMPLE,
+  host: 'a host name, IP address or Unix socket folder (a non-empty string)',
+  port: 'an integer from 1 to 65535',
+  database: 'a database name of 1 to 63 characters',
+  user: 'a non-empty string',
+  password: TEXT,
+  ssl: "true, false or TLS settings such as { rejectUnauthorized: true, ca: '-----BEGIN CERTIFICATE-----…' }",
+  'ssl.rejectUnauthorized': 'true or false',
+  'ssl.ca': 'PEM text',
+  'ssl.cert': 'PEM text',
+  'ssl.key': 'PEM text',
+  'ssl.servername': TEXT,
+  pool: 'an object such as { min: 0, max: 10, idleTimeoutMs: 10000 }',
+  'pool.min': 'an integer from 0 to 1000',
+  'pool.max': 'an integer from 1 to 1000',
+  'pool.idleTimeoutMs': MILLISECONDS,
+  connectTimeoutMs: MILLISECONDS,
+  statementTimeoutMs: 'an integer >= 0 (milliseconds; 0 is no limit)',
+  batchSize: 'an integer >= 1',
+  applicationName: 'a string of at most 63 characters',
+  maintenanceDatabase: 'a database name of 1 to 63 characters',
+};
+
 /** Validates `postgres()` options (a URL or an object); throws `DtdeConfigurationError` naming the bad option. */
 export function parsePostgresOptions(input: unknown): ResolvedPostgresOptions {
   const options = typeof input === 'string' ? { url: input } : input;
   const result = postgresOptionsSchema.safeParse(options);
-  if (!result.success) {
-    const issue = result.error.issues[0];
-    const where = issue && issue.path.length > 0 ? `options.${issue.path.join('.')}` : 'options';
-    throw new DtdeConfigurationError(
-      `Invalid postgres() options: ${z.prettifyError(result.error)}. ` +
-        `Pass postgres('postgres://user:password@host:5432/database') or postgres({ host, port, database, user, password }).`,
-      { path: `postgres ${where}` },
-    );
-  }
+  if (!result.success) throw optionsError('postgres', options, result.error, PHRASES, 'postgres options');
   const { url, host, port, database, user, password, ssl, ...settings } = result.data;
   const endpoint = resolveEndpoint({ url, host, port, database, user, password, ssl }, null, 'postgres() options');
   return { ...settings, endpoint };

@@ -1,3 +1,4 @@
+import { CallSite } from '../../errors/call-site.js';
 import type { ConnectionRef } from '../../metadata/model.js';
 import type { DtdeProvider } from '../provider.js';
 import { postgresDialect, type PostgresDialect } from './postgres-dialect.js';
@@ -39,7 +40,13 @@ export interface PostgresProvider extends DtdeProvider {
  * ```
  */
 export function postgres(options: PostgresOptions | string): PostgresProvider {
-  const driver = createPostgresDriver(options);
+  let driver: ReturnType<typeof createPostgresDriver>;
+  try {
+    driver = createPostgresDriver(options);
+  } catch (error) {
+    // A bad option: the error points at the user's postgres(...) line, not at dtde's validation.
+    throw CallSite.capture(postgres, 'postgres()').relocate(error);
+  }
   return Object.freeze({
     dialect: postgresDialect,
     driver,

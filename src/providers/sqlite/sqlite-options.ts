@@ -1,15 +1,13 @@
 import path from 'node:path';
 import { z } from 'zod';
 import { DtdeConfigurationError } from '../../errors/dtde-configuration-error.js';
+import { optionsError } from '../../errors/options-error.js';
 import type { ConnectionRef } from '../../metadata/model.js';
 
 /** Rejected because several connections to one in-memory database would each see a different database. */
 const notInMemory = (file: string): boolean => file !== ':memory:' && !file.startsWith('file:');
 
-const fileSchema = z
-  .string()
-  .min(1, 'must be a file path')
-  .refine(notInMemory, 'must be a file path: in-memory and URI databases cannot be pooled');
+const fileSchema = z.string().min(1, 'must be a file path').refine(notInMemory, 'in-memory and URI databases cannot be pooled');
 
 /**
  * Options of `sqlite({ file, ... })`. Only `file` is required; `sqlite()` validates them and throws
@@ -70,17 +68,25 @@ export const sqliteConnectionSchema = z.strictObject({ file: fileSchema });
 
 export type SqliteConnectionRef = z.output<typeof sqliteConnectionSchema>;
 
-/** Validates `sqlite()` options; throws `DtdeConfigurationError` naming the bad option. */
+/** What each option must be, in the words of an error message (`file must be <this>; got …`). */
+const PHRASES: Readonly<Record<'' | keyof SqliteOptions, string>> = {
+  '': "an object such as { file: './data/app.db' }",
+  file: "a path string such as './data/app.db'",
+  readPoolSize: 'an integer from 1 to 256',
+  busyTimeoutMs: 'an integer >= 0 (milliseconds)',
+  acquireTimeoutMs: 'an integer >= 1 (milliseconds)',
+  idleTimeoutMs: 'an integer >= 1 (milliseconds)',
+  statementCacheSize: 'an integer >= 0 (0 disables the cache)',
+  batchSize: 'an integer >= 1',
+};
+
+/**
+ * Validates `sqlite()` options; throws `DtdeConfigurationError` naming the bad option, e.g.
+ * `sqlite({ file }): file must be a path string such as './data/app.db'; got the number 5.`
+ */
 export function parseSqliteOptions(input: unknown): ResolvedSqliteOptions {
   const result = sqliteOptionsSchema.safeParse(input);
-  if (!result.success) {
-    const issue = result.error.issues[0];
-    const where = issue && issue.path.length > 0 ? `options.${issue.path.join('.')}` : 'options';
-    throw new DtdeConfigurationError(
-      `Invalid sqlite() options: ${z.prettifyError(result.error)}. Pass sqlite({ file: 'path/to/app.db' }) and optional numeric settings.`,
-      { path: `sqlite ${where}`, cause: result.error },
-    );
-  }
+  if (!result.success) throw optionsError('sqlite', input, result.error, PHRASES, 'sqlite options');
   return result.data;
 }
 

@@ -1,3 +1,4 @@
+import { CallSite } from '../../errors/call-site.js';
 import type { ConnectionRef } from '../../metadata/model.js';
 import { registerDialect } from '../dialect-registry.js';
 import type { DtdeProvider } from '../provider.js';
@@ -35,7 +36,13 @@ export interface SqliteProvider extends DtdeProvider {
  * ```
  */
 export function sqlite(options: SqliteOptions): SqliteProvider {
-  const driver = createSqliteDriver(options);
+  let driver: ReturnType<typeof createSqliteDriver>;
+  try {
+    driver = createSqliteDriver(options);
+  } catch (error) {
+    // A bad option: the error points at the user's sqlite(...) line, not at dtde's validation.
+    throw CallSite.capture(sqlite, 'sqlite()').relocate(error);
+  }
   return Object.freeze({
     dialect: sqliteDialect,
     driver,
