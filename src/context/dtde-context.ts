@@ -143,6 +143,7 @@ export abstract class DtdeContext implements AsyncDisposable {
     }
     return {
       execute: (query, terminal, options) => reads.execute(query, terminal, options),
+      executeNow: (query, terminal, options) => reads.executeNow(query, terminal, options),
       stream: (query, options) => reads.stream(query, options),
       toQueryString: (query, options) => reads.toQueryString(query, options),
       explain: (query, options) => reads.explain(query, options),
