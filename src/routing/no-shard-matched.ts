@@ -37,10 +37,25 @@ export function noShardMatched(
   let reason: string;
   if (takeZero) reason = 'take(0) reads no rows';
   else if (error !== null && resolution.shards.length === 0)
-    reason = `shard key ${property} = ${values} names no shard of ${entity.name} (shards: ${shards.join(', ')})`;
+    reason = `shard key ${property} = ${values} names no shard of ${entity.name} (shards: ${shards.join(', ')})${caseNearMiss(entity, resolution)}`;
   else if (property !== undefined) reason = `the filters on shard key ${property} allow no shard of ${entity.name}`;
   else reason = `the filters allow no table of ${entity.name}`;
   return { reason, error };
+}
+
+/**
+ * `; 'Us' differs from shard US only in case …` when an unmatched string value is a shard's id in
+ * another case: the likely typo, under a case-sensitive value strategy.
+ */
+function caseNearMiss(entity: EntityModel, resolution: ShardResolution): string {
+  if (entity.sharding?.strategy !== 'value' || !entity.sharding.caseSensitive) return '';
+  const misses = resolution.unmatched.flatMap((value) => {
+    if (typeof value !== 'string') return [];
+    const shard = resolution.allShards.find((s) => s.id.toLowerCase() === value.toLowerCase());
+    return shard === undefined ? [] : [`'${value}' differs from shard ${shard.id} only in case`];
+  });
+  if (misses.length === 0) return '';
+  return `; ${misses.join(', ')} (shard keys compare case-sensitively; shardBy(..., { caseSensitive: false }) ignores case)`;
 }
 
 function formatKeyValue(value: KeyValue): string {

@@ -55,6 +55,22 @@ describe('a shard-key value that names no shard', () => {
     expect(log.shards).toEqual([]);
   });
 
+  it('a value that is a shard id in another case: the plan channel names the near miss', async () => {
+    log = listenDiagnostics();
+    expect(await shop.ctx.customers.where((c) => c.region === 'Us').toArray()).toEqual([]);
+    expect(log.plans).toEqual([
+      {
+        entity: 'Customer',
+        shardIds: [],
+        noShardMatched: true,
+        reason:
+          "shard key region = 'Us' names no shard of Customer (shards: EU, US, APAC); 'Us' differs from shard US only in case " +
+          '(shard keys compare case-sensitively; shardBy(..., { caseSensitive: false }) ignores case)',
+      },
+    ]);
+    expect(log.shards).toEqual([]);
+  });
+
   it('with strictRouting, is a DtdeRoutingError naming the value and the shards', async () => {
     const error = await routingError(() => strict.customers.where((c) => c.region === 'UK').toArray());
     expect(error.message.split('\nIn .toArray() at ')[0]).toBe(
