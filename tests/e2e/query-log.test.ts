@@ -75,6 +75,6 @@ describe('log', () => {
 
   it('a wrong log option is a configuration error', () => {
     expect(() => withLog(['everything'] as never)).toThrow(DtdeConfigurationError);
-    expect(() => withLog({ emit: ['query'], parameters: 'no' } as never)).toThrow(/options\.log/);
+    expect(() => withLog({ emit: ['query'], parameters: 'no' } as never)).toThrow(/\(\{ log \}\): log must be \['query'\], \['error'\]/);
   });
 });
