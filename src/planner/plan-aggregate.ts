@@ -91,7 +91,7 @@ export function planAggregate(shape: QueryShape, terminal: AggregateTerminal, en
         };
       }
       return {
-        columns: [{ expr: sql.fn(terminal.kind, value.sql), alias: 'v' }, count],
+        columns: [{ expr: { ...sql.fn(terminal.kind, value.sql), ...(value.type ? { argType: value.type } : {}) }, alias: 'v' }, count],
         where,
         limit: null,
         fieldTypes: value.type ? { v: value.type } : {},

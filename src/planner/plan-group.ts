@@ -82,7 +82,7 @@ export function planGroup(shape: QueryShape, group: GroupShape, entity: EntityMo
         return { op: 'sum', sumField: partial, output };
       case 'min':
       case 'max':
-        columns.push({ expr: sql.fn(method, value.sql), alias: partial });
+        columns.push({ expr: { ...sql.fn(method, value.sql), ...(value.type ? { argType: value.type } : {}) }, alias: partial });
         typed(partial);
         return { op: method, valueField: partial, output };
       case 'average':

@@ -116,6 +116,11 @@ export interface FunctionCallExpr {
   readonly name: SqlFunctionName;
   readonly args: readonly SqlExpr[];
   readonly distinct?: boolean;
+  /**
+   * The type of the argument, where a dialect spells the function by it: MIN/MAX of a boolean
+   * (SQL Server has no MAX of bit). Set by the planner on aggregates.
+   */
+  readonly argType?: SqlType;
 }
 
 export interface CaseExpr {

@@ -81,6 +81,10 @@ export abstract class SqlRenderer implements Dialect {
   protected abstract renderStringMatch(node: StringMatchExpr, operand: string, state: RenderState): string;
   /** JavaScript division: floating point even over two integers. */
   protected abstract renderDivision(left: string, right: string): string;
+  /** Integer `%`; by zero it must be NULL, as in the evaluator (SQLite's `%` already is). */
+  protected renderRemainder(left: string, right: string): string {
+    return `${left} % ${right}`;
+  }
   protected abstract readonly concatOperator: string;
 
   quoteTable(table: TableName): string {
@@ -216,6 +220,7 @@ export abstract class SqlRenderer implements Dialect {
         const left = flat(n.left, true);
         const right = flat(n.right, false);
         if (n.op === '/') return this.renderDivision(left, right);
+        if (n.op === '%') return this.renderRemainder(left, right);
         const op = n.op === 'and' ? 'AND' : n.op === 'or' ? 'OR' : n.op === 'concat' ? this.concatOperator : n.op;
         return `${left} ${op} ${right}`;
       },

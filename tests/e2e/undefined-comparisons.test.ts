@@ -24,8 +24,8 @@ describe('comparing with undefined', () => {
     expect(missing.length).toBeGreaterThan(0);
     const present = await oracle.check(ctx, Customer, (q) => q.where((c) => c.email !== undefined).count(), unordered);
     expect(present).toBe(data.customers.length - missing.length);
-    expect(ctx.customers.where((c) => c.email === undefined).toQueryString()).toContain('"c"."email" IS NULL');
-    expect(ctx.customers.where((c) => c.email !== undefined).toQueryString()).toContain('"c"."email" IS NOT NULL');
+    expect(ctx.customers.where((c) => c.email === undefined).toQueryString()).toMatch(/["[]c["\]]\.["[]email["\]] IS NULL/);
+    expect(ctx.customers.where((c) => c.email !== undefined).toQueryString()).toMatch(/["[]c["\]]\.["[]email["\]] IS NOT NULL/);
   });
 
   it('with undefined on the left, with ==, and as void 0', async () => {

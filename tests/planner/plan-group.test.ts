@@ -129,7 +129,7 @@ describe('group keys that read params', () => {
     const q = orders.groupBy((o, p) => Math.floor(o.total / p.step), { step: 100 }).select((g) => ({ bucket: g.key, n: g.count() }));
     const [command] = q.explain({ dialect: 'mssql' }).commands;
     expect(command.sql).toBe(
-      'SELECT FLOOR(CAST([o].[total] AS float) / @p0) AS [__g0], COUNT_BIG(*) AS [__p0] FROM [Orders_2023] AS [o] GROUP BY FLOOR(CAST([o].[total] AS float) / @p0)',
+      'SELECT FLOOR(CAST([o].[total] AS float) / NULLIF(@p0, 0)) AS [__g0], COUNT_BIG(*) AS [__p0] FROM [Orders_2023] AS [o] GROUP BY FLOOR(CAST([o].[total] AS float) / NULLIF(@p0, 0))',
     );
     expect(command.parameters).toEqual([100]);
     await parseTsql(command.sql); // throws on a grammar error

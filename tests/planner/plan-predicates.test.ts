@@ -1,4 +1,4 @@
-// Predicates as the planner sends them: string methods (GLOB in SQLite, LIKE … ESCAPE in T-SQL),
+// Predicates as the planner sends them: string methods (GLOB in SQLite, LIKE with bracketed wildcards in T-SQL),
 // IN from a params array, JavaScript null semantics, and params values that never reach SQL text.
 import { describe, expect, it } from 'vitest';
 import {
@@ -18,19 +18,19 @@ const entityRows = { merge: { kind: 'concat' }, finish: 'entity', terminal: 'str
 
 const cases: ShapeCase[] = [
   {
-    name: "startsWith: case-sensitive GLOB in SQLite, LIKE … ESCAPE '\\' in T-SQL; wildcards in the value are escaped",
+    name: 'startsWith: case-sensitive GLOB in SQLite, LIKE … in T-SQL; wildcards in the value are escaped',
     query: customers.where((c) => c.name.startsWith('A_%*')),
     sqlite: `SELECT ${S_ALL} FROM "Customers_EU" AS "c" WHERE "c"."name" GLOB ?`,
-    mssql: `SELECT ${M_ALL} FROM [Customers_EU] AS [c] WHERE [c].[name] LIKE @p0 ESCAPE '\\'`,
-    params: { sqlite: ['A_%[*]*'], mssql: ['A\\_\\%*%'] },
+    mssql: `SELECT ${M_ALL} FROM [Customers_EU] AS [c] WHERE [c].[name] LIKE @p0`,
+    params: { sqlite: ['A_%[*]*'], mssql: ['A[_][%]*%'] },
     ...entityRows,
   },
   {
     name: 'endsWith and string includes from params: the pattern is a parameter too',
     query: customers.where((c, p) => c.name.endsWith(p.suffix) || c.email!.includes(p.part), { suffix: 'son', part: '[vip]' }),
     sqlite: `SELECT ${S_ALL} FROM "Customers_EU" AS "c" WHERE "c"."name" GLOB ? OR "c"."email" GLOB ?`,
-    mssql: `SELECT ${M_ALL} FROM [Customers_EU] AS [c] WHERE [c].[name] LIKE @p0 ESCAPE '\\' OR [c].[email] LIKE @p1 ESCAPE '\\'`,
-    params: { sqlite: ['*son', '*[[]vip]*'], mssql: ['%son', '%\\[vip]%'] },
+    mssql: `SELECT ${M_ALL} FROM [Customers_EU] AS [c] WHERE [c].[name] LIKE @p0 OR [c].[email] LIKE @p1`,
+    params: { sqlite: ['*son', '*[[]vip]*'], mssql: ['%son', '%[[]vip]%'] },
     ...entityRows,
   },
   {

@@ -126,7 +126,7 @@ const cases: ShapeCase[] = [
       ),
     shards: ['EU'],
     sqlite: 'SELECT 1 AS "x" FROM "Customers_EU" AS "c" WHERE NOT ("c"."name" GLOB ?) LIMIT ?',
-    mssql: "SELECT TOP (@p0) 1 AS [x] FROM [Customers_EU] AS [c] WHERE NOT ([c].[name] LIKE @p1 ESCAPE '\\')",
+    mssql: 'SELECT TOP (@p0) 1 AS [x] FROM [Customers_EU] AS [c] WHERE NOT ([c].[name] LIKE @p1)',
     params: { sqlite: ['A*', 1n], mssql: [1, 'A%'] },
     merge: { kind: 'aggregate', op: 'all' },
     finish: 'none',

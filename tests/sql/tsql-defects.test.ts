@@ -140,14 +140,26 @@ describe("Msg 8117: % with a float operand is JavaScript's remainder, without T-
     const [sql] = mssqlOf(orders.where((o) => o.total % 0.5 === 0 && (o.customerId / 4) % 1 > 0));
     expect(sql.slice(sql.indexOf(' WHERE ') + 7)).toBe(
       '(CAST([o].[total] AS float) - CAST(@p0 AS float) * ROUND(CAST([o].[total] AS float) / NULLIF(CAST(@p0 AS float), 0), 0, 1)) = @p1 AND ' +
-        '(CAST(CAST([o].[customerId] AS float) / @p2 AS float) - CAST(@p3 AS float) * ROUND(CAST(CAST([o].[customerId] AS float) / @p2 AS float) / NULLIF(CAST(@p3 AS float), 0), 0, 1)) > @p4',
+        '(CAST(CAST([o].[customerId] AS float) / NULLIF(@p2, 0) AS float) - CAST(@p3 AS float) * ROUND(CAST(CAST([o].[customerId] AS float) / NULLIF(@p2, 0) AS float) / NULLIF(CAST(@p3 AS float), 0), 0, 1)) > @p4',
     );
     expect(sql).not.toMatch(/ % /);
   });
 
-  it('integers keep T-SQL % (exact, and the sign of the dividend as in JavaScript)', () => {
+  it('integers keep T-SQL % (exact, and the sign of the dividend as in JavaScript), NULL by zero', () => {
     const [sql] = mssqlOf(customers.where((c) => c.score % 3 === 1));
-    expect(sql).toMatch(/WHERE \[c\]\.\[score\] % @p0 = @p1$/);
+    expect(sql).toMatch(/WHERE \[c\]\.\[score\] % NULLIF\(@p0, 0\) = @p1$/);
+  });
+
+  // SQL Server raises Msg 8134 on a division by zero (ANSI_WARNINGS, the default); dtde's answer is NULL.
+  it('/ and % by zero are NULL, not Msg 8134', () => {
+    const [sql] = mssqlOf(customers.where((c, p) => c.score / p.d > 1 || c.score % p.d === 0, { d: 0 }));
+    expect(sql).toMatch(/WHERE CAST\(\[c\]\.\[score\] AS float\) \/ NULLIF\(@p0, 0\) > @p1 OR \[c\]\.\[score\] % NULLIF\(@p2, 0\) = @p3$/);
+  });
+
+  // SQL Server has no MIN or MAX of bit (Msg 8117): compared as tinyint, read back as bit.
+  it('min and max of a boolean compare it as tinyint', () => {
+    const [sql] = mssqlOf(customers.groupBy((c) => c.region).select((g) => ({ r: g.key, any: g.max((c) => c.vip) })));
+    expect(sql).toContain('CAST(MAX(CAST([c].[vip] AS tinyint)) AS bit)');
   });
 
   it('the spelled-out remainder is JavaScript’s for fractions, negative dividends and whole quotients', () => {

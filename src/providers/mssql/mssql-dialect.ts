@@ -11,7 +11,7 @@ import type {
   StringMatchExpr,
 } from '../../sql/sql-ast.js';
 import type { BoundParameter, RenderedSql } from '../../sql/dialect.js';
-import { RenderState, SqlRenderer, escapeLikePattern, matchPattern } from '../../sql/sql-renderer.js';
+import { RenderState, SqlRenderer, matchPattern } from '../../sql/sql-renderer.js';
 import { registerDialect } from '../dialect-registry.js';
 import { compareMssqlUuid } from './compare-mssql-uuid.js';
 import { mssqlParameterType } from './mssql-parameter-type.js';
@@ -264,20 +264,33 @@ export class MssqlDialect extends SqlRenderer {
       case 'count':
       case 'count_big':
         return `${node.name.toUpperCase()}(${args.length === 0 ? '*' : `${node.distinct ? 'DISTINCT ' : ''}${a}`})`;
-      case 'sum':
       case 'min':
       case 'max':
+        // T-SQL has no MIN/MAX of bit (Msg 8117): compare as tinyint, read back as bit.
+        if (node.argType?.kind === 'boolean') return `CAST(${node.name.toUpperCase()}(CAST(${a} AS tinyint)) AS bit)`;
+        return `${node.name.toUpperCase()}(${node.distinct ? 'DISTINCT ' : ''}${a})`;
+      case 'sum':
         return `${node.name.toUpperCase()}(${node.distinct ? 'DISTINCT ' : ''}${a})`;
     }
   }
 
+  /**
+   * `LIKE` with the value's wildcards in brackets (`[%]`, `[_]`, `[[]`), SQL Server's documented
+   * literal form; `ESCAPE` would do on SQL Server, but Babelfish ignores an escaped `%` or `_` after
+   * a leading `%`, and brackets work on both.
+   */
   protected renderStringMatch(node: StringMatchExpr, operand: string, state: RenderState): string {
-    const pattern = matchPattern(node, (s) => escapeLikePattern(s, true), '%');
-    return `${operand} LIKE ${this.placeholder({ kind: 'param', value: pattern, type: { kind: 'string' } }, state)} ESCAPE '\\'`;
+    const pattern = matchPattern(node, (s) => s.replace(/[%_[]/g, (c) => `[${c}]`), '%');
+    return `${operand} LIKE ${this.placeholder({ kind: 'param', value: pattern, type: { kind: 'string' } }, state)}`;
   }
 
+  /** By zero SQL Server raises Msg 8134 (ANSI_WARNINGS); dtde's answer is NULL, hence NULLIF. */
   protected renderDivision(left: string, right: string): string {
-    return `CAST(${left} AS float) / ${right}`;
+    return `CAST(${left} AS float) / NULLIF(${right}, 0)`;
+  }
+
+  protected override renderRemainder(left: string, right: string): string {
+    return `${left} % NULLIF(${right}, 0)`;
   }
 }
 
