@@ -59,7 +59,9 @@ describe('string comparison', () => {
     const below = await oracle.check(ctx, Customer, (q) => q.where((c) => c.name < 'ｚ').toArray(), unordered);
     expect(below.some((c) => c.name === '😀 smile')).toBe(false); // by code point U+1F600 > U+FF5A
     expect(below.length).toBe(data.customers.length - emoji);
-    expect(semantics).toContain("by default on SQLite and PostgreSQL that is code point order, in predicates (`c.name < 'm'`) as in ordering");
+    expect(semantics).toContain(
+      "by default on SQLite and PostgreSQL that is code point order, in predicates (`c.name < 'm'`) as in ordering",
+    );
     expect(semantics).toContain("`'😀' < 'ｚ'` is true in JavaScript and false in dtde");
   });
 });
