@@ -111,7 +111,7 @@ function icuCollation(name: string, locale: string, strength: 1 | 2 | 3): String
 }
 
 /** By code point, not UTF-16 unit, so astral characters order as UTF-8 bytes do. */
-export function compareCodePoints(a: string, b: string): number {
+function compareCodePoints(a: string, b: string): number {
   const ia = a[Symbol.iterator]();
   const ib = b[Symbol.iterator]();
   for (;;) {
