@@ -76,6 +76,9 @@ export function planRowQuery(shape: QueryShape, entity: EntityModel): RowQueryPa
     finish = shape.projection ? { kind: 'project', projection: shape.projection, asEntity: members.wholeRow } : { kind: 'entity' };
   }
 
+  // A column of a property declared not nullable holds no null.
+  const neverNull = (expr: SqlExpr): boolean =>
+    expr.kind === 'column' && expr.table === alias && entity.properties.some((p) => p.column === expr.name && !p.nullable);
   const orderBy: OrderItem[] = [];
   const mergeKeys: MergeOrderKey[] = [];
   const hiddenFields: string[] = [];
@@ -100,7 +103,8 @@ export function planRowQuery(shape: QueryShape, entity: EntityModel): RowQueryPa
     // Distinct rows are ordered by their select-list alias: the ORDER BY of a SELECT DISTINCT must
     // name what the select list has, and the expression again would bind its parameters anew
     // (`ORDER BY COALESCE(x, @p2)` no longer matches `COALESCE(x, @p1)`, SQL Server Msg 145).
-    orderBy.push({ expr: distinct ? sql.column(null, field) : expr, descending });
+    const notNull = neverNull(expr) || undefined;
+    orderBy.push({ expr: distinct ? sql.column(null, field) : expr, descending, ...(notNull ? { notNull } : {}) });
     mergeKeys.push({ field, descending });
   };
 

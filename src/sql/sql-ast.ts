@@ -159,6 +159,12 @@ export interface SelectItem {
 export interface OrderItem {
   readonly expr: SqlExpr;
   readonly descending: boolean;
+  /**
+   * The key is never null (a column of a property that is not nullable): a dialect whose engine
+   * places nulls otherwise than dtde (PostgreSQL: last when ascending) need not say where they go,
+   * and an ordering that says nothing is one an ordinary index on the column can serve.
+   */
+  readonly notNull?: boolean;
 }
 
 /** `SELECT [DISTINCT] … FROM table AS alias [WHERE] [GROUP BY] [ORDER BY] [limit/offset]`. */

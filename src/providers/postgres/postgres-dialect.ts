@@ -279,6 +279,8 @@ export class PostgresDialect extends SqlRenderer {
     const order = statement.orderBy.map((o) => {
       const selected = statement.distinct ? items.find((c) => c.alias !== null && sameExpr(c.expr, o.expr)) : undefined;
       const key = selected !== undefined ? this.quoteIdentifier(selected.alias!) : r(o.expr);
+      // Said only where a null can be: `ORDER BY name NULLS FIRST` cannot use an index on (name).
+      if (o.notNull) return `${key}${o.descending ? ' DESC' : ' ASC'}`;
       return `${key}${o.descending ? ' DESC NULLS LAST' : ' ASC NULLS FIRST'}`;
     });
     if (order.length > 0) text += ` ORDER BY ${order.join(', ')}`;

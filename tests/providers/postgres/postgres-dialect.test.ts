@@ -8,7 +8,7 @@ import { postgres } from '../../../src/providers/postgres/postgres-provider.js';
 import { sqliteDialect } from '../../../src/providers/sqlite/sqlite-dialect.js';
 import { type CreateTableStatement, type SelectStatement, selectStatement, sql } from '../../../src/sql/sql-ast.js';
 import { DtdeContext, type ModelBuilder } from '../../../src/index.js';
-import { Customer, configureShop, Order, shopShards } from '../../support/shop-model.js';
+import { Customer, configureCustomer, configureShop, Order, REGIONS, shopShards } from '../../support/shop-model.js';
 import {
   createDatabases,
   dropDatabases,
@@ -59,7 +59,7 @@ describe('SELECT text in the three dialects', () => {
     expect(text.mssql).toContain('FROM [Customers_EU] AS [c] WHERE [c].[createdAt] >= @p0 ORDER BY [c].[name] ASC, [c].[id] ASC');
     expect(text.postgres).toBe(
       `-- shard EU ("Customers_EU")\nSELECT ${list(dq)} FROM "Customers_EU" AS "c" WHERE "c"."createdAt" >= $1::timestamptz ` +
-        'ORDER BY "c"."name" ASC NULLS FIRST, "c"."id" ASC NULLS FIRST LIMIT $2::int8 OFFSET $3::int8;',
+        'ORDER BY "c"."name" ASC, "c"."id" ASC LIMIT $2::int8 OFFSET $3::int8;',
     );
     // The context's own dialect is PostgreSQL's, so the default is the same text.
     expect(q.toQueryString()).toBe(q.toQueryString({ dialect: 'postgres' }));
@@ -78,7 +78,7 @@ describe('SELECT text in the three dialects', () => {
       .take(4);
     expect(q.explain().commands.map((c) => c.sql)[0]).toBe(
       'SELECT "o"."id" AS "id", "o"."customerId" AS "customerId", "o"."orderDate" AS "orderDate", "o"."total" AS "total", "o"."status" AS "status", "o"."note" AS "note" ' +
-        'FROM "Orders_2023" AS "o" WHERE "o"."note" <> $1::text OR "o"."note" IS NULL ORDER BY "o"."note" DESC NULLS LAST, "o"."id" ASC NULLS FIRST LIMIT $2::int8',
+        'FROM "Orders_2023" AS "o" WHERE "o"."note" <> $1::text OR "o"."note" IS NULL ORDER BY "o"."note" DESC NULLS LAST, "o"."id" ASC LIMIT $2::int8',
     );
   });
 
@@ -136,7 +136,7 @@ describe('SELECT text in the three dialects', () => {
       .take(3);
     expect(q.toQueryString()).toBe(
       '-- shard US ("Customers_US")\n' +
-        'SELECT DISTINCT "c"."name" AS "m", "c"."score" * $1::int8 AS "t" FROM "Customers_US" AS "c" ORDER BY "t" ASC NULLS FIRST, "m" ASC NULLS FIRST LIMIT $2::int8;',
+        'SELECT DISTINCT "c"."name" AS "m", "c"."score" * $1::int8 AS "t" FROM "Customers_US" AS "c" ORDER BY "t" ASC NULLS FIRST, "m" ASC LIMIT $2::int8;',
     );
   });
 
@@ -330,6 +330,53 @@ describe('identifiers, DDL and values', () => {
         ).rows.map((r) => r.name),
       );
       expect(names.sort()).toEqual(Object.keys(types).sort());
+    });
+
+    it('an ordering by columns that are never null is served by a plain index; a nullable one still puts nulls first', async () => {
+      class Customers extends DtdeContext {
+        customers = this.set(Customer);
+        protected override onModelCreating(mb: ModelBuilder): void {
+          mb.entity(Customer, (e) => configureCustomer(e));
+        }
+      }
+      const ctx = new Customers({ provider: postgres(url), shards: (s) => s.addShards(...REGIONS) });
+      try {
+        await ctx.ensureCreated();
+        const at = new Date('2024-01-01T00:00:00.000Z');
+        const row = (id: number, name: string, email: string | null) =>
+          Object.assign(new Customer(), { id, region: 'EU', name, email, createdAt: at, vip: false, score: id, rating: null });
+        await ctx.bulkInsert(Customer, [row(1, 'b', 'x@e'), row(2, 'a', null), row(3, 'c', 'a@e'), row(4, 'a', null)]);
+        const page = ctx.customers
+          .where((c) => c.region === 'EU')
+          .orderBy((c) => c.name)
+          .take(2);
+        const command = page.explain().commands[0]!;
+        expect(command.sql).toContain('ORDER BY "c"."name" ASC, "c"."id" ASC LIMIT');
+        // With sorting priced out, the planner orders through the index if it can: no Sort node.
+        const plan = await withClient(url, async (client) => {
+          await client.query('CREATE INDEX ON "Customers_EU" ("name", "id")');
+          await client.query('SET enable_sort = off');
+          const explained = await client.query(`EXPLAIN ${command.sql}`, command.parameters as unknown[]);
+          return explained.rows.map((r) => r['QUERY PLAN'] as string).join('\n');
+        });
+        expect(plan).toContain('Index Scan using');
+        expect(plan).not.toContain('Sort');
+        expect((await page.toArray()).map((c) => c.id)).toEqual([2, 4]);
+        // email is nullable: the nulls come first, as in JavaScript's order and the evaluator's.
+        const byEmail = ctx.customers.where((c) => c.region === 'EU').orderBy((c) => c.email);
+        expect(byEmail.explain().commands[0]!.sql).toContain('ORDER BY "c"."email" ASC NULLS FIRST, "c"."id" ASC');
+        expect((await byEmail.toArray()).map((c) => c.id)).toEqual([2, 4, 3, 1]);
+        expect(
+          (
+            await ctx.customers
+              .where((c) => c.region === 'EU')
+              .orderByDescending((c) => c.email)
+              .toArray()
+          ).map((c) => c.id),
+        ).toEqual([1, 3, 2, 4]);
+      } finally {
+        await ctx.close();
+      }
     });
   });
 });
