@@ -27,6 +27,8 @@ export interface Report {
   readonly cores: number;
   readonly loadAverage: number[];
   readonly rowCounts: Record<string, number>;
+  /** Interleaved rounds per suite (see `runSuite`). */
+  rounds: number;
   readonly suites: SuiteResult[];
   readonly tables: Table[];
   readonly targets: TargetResult[];
@@ -40,6 +42,7 @@ export function newReport(mode: Report['mode']): Report {
     ...describeMachine(),
     loadAverage: [],
     rowCounts: {},
+    rounds: 0,
     suites: [],
     tables: [],
     targets: [],
@@ -95,7 +98,7 @@ export function writeReport(report: Report, folder: string): void {
     `- date: ${report.date}`,
     `- Node ${report.node}; CPU: ${report.cores} × ${report.cpu}; load average at start ${report.loadAverage.map((l) => l.toFixed(2)).join(' / ')}`,
     `- rows: ${rows}`,
-    '- times are medians of benchmark.js samples; ratios compare medians measured in the same suite of the same run',
+    `- each suite runs its cases in ${report.rounds} interleaved rounds of benchmark.js sampling; a time is the median over rounds of the round's median sample, a ratio the median over rounds of the two cases' ratio in the same round`,
     '',
     '## Targets',
     '',

@@ -25,20 +25,21 @@ const config = quick
       streamRows: 100_000,
       insertRows: 5_000,
       temporalRows: 40_000,
-      query: { maxTime: 0.25, minSamples: 5 },
-      insert: { maxTime: 0.5, minSamples: 5 },
+      query: { maxTime: 0.6, minSamples: 3, rounds: 3 },
+      insert: { maxTime: 1, minSamples: 3, rounds: 3 },
     }
   : {
       perRegion: 10_000,
       streamRows: 1_000_000,
       insertRows: 40_000,
       temporalRows: 1_000_000,
-      query: { maxTime: 1.5, minSamples: 10 },
-      insert: { maxTime: 3, minSamples: 8 },
+      query: { maxTime: 2, minSamples: 5, rounds: 5 },
+      insert: { maxTime: 4, minSamples: 4, rounds: 5 },
     };
 const queryOptions: SuiteOptions = config.query;
 
 const report = newReport(quick ? 'quick' : 'full');
+report.rounds = config.query.rounds;
 report.loadAverage.push(...loadavg());
 Object.assign(report.rowCounts, {
   customers: config.perRegion * REGIONS.length,

@@ -1,7 +1,9 @@
-// Runs one benchmark.js Suite per scenario, prints its table and returns each case's figures:
-// the median time of benchmark.js's samples (each sample is one timed cycle's mean), ops/sec and
-// the relative margin of error, and each case's ratio to the scenario's baseline measured in the
-// same suite (medians over medians).
+// Runs each scenario's cases with benchmark.js in interleaved rounds, prints its table and returns
+// each case's figures. A round times every case once (benchmark.js samples for `maxTime / rounds`
+// seconds), in a rotated order; a case's time is the median over rounds of its round medians, and
+// its ratio to another case is the median over rounds of the two cases' ratio in the same round.
+// On a shared VM whose speed drifts by tens of percent within a minute, timing case A for seconds
+// and then case B compares two machines; cases measured side by side in each round compare one.
 import { cpus } from 'node:os';
 import Benchmark from 'benchmark';
 
@@ -19,23 +21,26 @@ export interface BenchCase {
 }
 
 export interface SuiteOptions {
-  /** Seconds of sampling per case (benchmark.js `maxTime`). */
+  /** Seconds of sampling per case in all, split over the rounds (benchmark.js `maxTime` per round). */
   readonly maxTime: number;
-  /** Samples per case at least, even past `maxTime`. */
+  /** Samples per case and round at least, even past its share of `maxTime`. */
   readonly minSamples: number;
+  /** Interleaved rounds (default 5). */
+  readonly rounds?: number;
 }
 
 export interface CaseResult {
   readonly name: string;
   readonly role: BenchCase['role'];
-  /** Median of the samples, in microseconds per operation. */
+  /** Median over rounds of the round's median sample, in microseconds per operation. */
   readonly medianUs: number;
-  readonly meanUs: number;
-  readonly hz: number;
-  /** Relative margin of error of the mean, in percent (95%). */
+  /** Each round's median sample, in round order (see `relative`). */
+  readonly roundsUs: readonly number[];
+  /** Relative margin of error of the mean, in percent (95%): the median over rounds. */
   readonly rme: number;
+  /** Samples over all rounds. */
   readonly samples: number;
-  /** This case's median over the baseline's median (null without a baseline). */
+  /** `relative(this case, baseline)` (null without a baseline). */
   readonly ratio: number | null;
 }
 
@@ -64,35 +69,61 @@ function toBenchmarkOptions(c: BenchCase, options: SuiteOptions): Benchmark.Opti
   };
 }
 
-function median(values: readonly number[]): number {
+export function median(values: readonly number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
   const mid = sorted.length >> 1;
   return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
 }
 
-/** Runs the cases one after another (never two at once), prints the table and returns the figures. */
-export async function runSuite(title: string, cases: readonly BenchCase[], options: SuiteOptions): Promise<SuiteResult> {
-  const suite = new Benchmark.Suite(title);
-  for (const c of cases) suite.add(c.name, toBenchmarkOptions(c, options));
-  await new Promise<void>((resolve, reject) => {
-    suite
-      .on('error', (event: Benchmark.Event) => reject((event.target as unknown as Benchmark).error))
-      .on('complete', () => resolve())
+/**
+ * How many times slower `a` is than `b`: the median over rounds of `a`'s round time over `b`'s in
+ * the same round. Both must come from one suite (the same rounds).
+ */
+export function relative(a: CaseResult, b: CaseResult): number {
+  if (a.roundsUs.length !== b.roundsUs.length) throw new Error(`"${a.name}" and "${b.name}" were not measured in the same rounds`);
+  return median(a.roundsUs.map((us, i) => us / b.roundsUs[i]!));
+}
+
+/** Runs one benchmark.js benchmark to its end. */
+function runBenchmark(bench: Benchmark): Promise<Benchmark> {
+  return new Promise((resolve, reject) => {
+    bench
+      .on('error', () => reject(bench.error))
+      .on('complete', () => resolve(bench))
       .run({ async: true });
   });
-  const raw = (suite as unknown as Benchmark[]).map((bench, i) => ({
-    name: cases[i]!.name,
-    role: cases[i]!.role,
-    medianUs: median(bench.stats.sample) * 1e6,
-    meanUs: bench.stats.mean * 1e6,
-    hz: bench.hz,
-    rme: bench.stats.rme,
-    samples: bench.stats.sample.length,
-  }));
+}
+
+/**
+ * Runs the cases in interleaved rounds (never two at once; round r starts at case r, so no case is
+ * always first after a pause), prints the table and returns the figures.
+ */
+export async function runSuite(title: string, cases: readonly BenchCase[], options: SuiteOptions): Promise<SuiteResult> {
+  const rounds = options.rounds ?? 5;
+  const perRound = { ...options, maxTime: options.maxTime / rounds };
+  const runs = cases.map(() => [] as Benchmark[]);
+  for (let round = 0; round < rounds; round++) {
+    for (let k = 0; k < cases.length; k++) {
+      const i = (round + k) % cases.length;
+      runs[i]!.push(await runBenchmark(new Benchmark(cases[i]!.name, toBenchmarkOptions(cases[i]!, perRound))));
+    }
+  }
+  const raw = runs.map((benches, i) => {
+    const roundsUs = benches.map((bench) => median(bench.stats.sample) * 1e6);
+    return {
+      name: cases[i]!.name,
+      role: cases[i]!.role,
+      medianUs: median(roundsUs),
+      roundsUs,
+      rme: median(benches.map((bench) => bench.stats.rme)),
+      samples: benches.reduce((n, bench) => n + bench.stats.sample.length, 0),
+    };
+  });
   const baseline = raw.find((r) => r.role === 'baseline');
-  const results: CaseResult[] = raw.map((r) => ({ ...r, ratio: baseline === undefined ? null : r.medianUs / baseline.medianUs }));
-  printTable(title, results);
-  return { title, cases: results };
+  const results: CaseResult[] = raw.map((r) => ({ ...r, ratio: null }));
+  const withRatios = baseline === undefined ? results : results.map((r) => ({ ...r, ratio: relative(r, { ...baseline, ratio: null }) }));
+  printTable(title, withRatios);
+  return { title, cases: withRatios };
 }
 
 /** `12.3 µs`, `1.23 ms`, `1.23 s`. */
