@@ -1,5 +1,5 @@
 import type { MergeRow, RowsMergePlan } from '../planner/merge-plan.js';
-import { publishQueryDone, publishQueryPlan } from './diagnostics.js';
+import { publishQueryDone, publishQueryPlan, queryDoneChannel, queryPlanChannel } from './diagnostics.js';
 import type { FieldCollations } from './canonical-key.js';
 import type { ValueComparer } from './compare-rows.js';
 import { mergeConcat, mergeDistinct } from './merge-concat.js';
@@ -95,7 +95,7 @@ export function openRowsMerge(
 
 export function publishPlan(options: MergeOptions, commands: readonly ShardCommand<unknown>[]): void {
   const { entity, noShardReason } = options;
-  if (entity === undefined) return;
+  if (entity === undefined || !queryPlanChannel.hasSubscribers) return;
   const shardIds = commands.map((c) => c.shardId);
   publishQueryPlan(
     shardIds.length > 0
@@ -105,6 +105,8 @@ export function publishPlan(options: MergeOptions, commands: readonly ShardComma
 }
 
 export function publishDone(entity: string | undefined, started: number, rowCount: number, error: unknown): void {
+  // The message is built only for a listener: a small query should not pay for it.
+  if (!queryDoneChannel.hasSubscribers) return;
   publishQueryDone({
     ...(entity !== undefined ? { entity } : {}),
     durationMs: performance.now() - started,

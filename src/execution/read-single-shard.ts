@@ -72,16 +72,17 @@ export async function readSingleShard(command: SingleShardCommand, options: Sing
     } catch (e) {
       failure = e;
     }
-    publishQueryShard({
-      shardId: command.shardId,
-      sql: command.sql,
-      parameters: command.parameters,
-      source: command.source,
-      durationMs: performance.now() - shardStarted,
-      rowCount: rows.length,
-      ...(failure !== undefined && !signal?.aborted ? { error: failure } : {}),
-      ...(failure !== undefined && signal?.aborted ? { cancelled: true } : {}),
-    });
+    if (queryShardChannel.hasSubscribers)
+      publishQueryShard({
+        shardId: command.shardId,
+        sql: command.sql,
+        parameters: command.parameters,
+        source: command.source,
+        durationMs: performance.now() - shardStarted,
+        rowCount: rows.length,
+        ...(failure !== undefined && !signal?.aborted ? { error: failure } : {}),
+        ...(failure !== undefined && signal?.aborted ? { cancelled: true } : {}),
+      });
     if (failure !== undefined) {
       if (timedOut) throw queryTimeoutError(options.timeoutMs!, [command]);
       if (options.signal?.aborted) throw options.signal.reason;

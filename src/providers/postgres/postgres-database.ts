@@ -177,6 +177,8 @@ export function clientConfig(endpoint: PostgresEndpoint, options: ResolvedPostgr
     ...(options.statementTimeoutMs > 0 ? { statement_timeout: options.statementTimeoutMs } : {}),
     // No session settings through startup options (connection poolers such as PgBouncer refuse
     // them): dates are bound as UTC text, read as instants, and split into parts AT TIME ZONE 'UTC'.
-    types: POSTGRES_TYPES.numbers,
+    // int8 as bigint, the parsers of dtde's own reads, so that they need no per-query config
+    // object (pg copies one property by property); a read asking for numbers passes its own.
+    types: POSTGRES_TYPES.safeIntegers,
   };
 }

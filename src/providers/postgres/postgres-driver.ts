@@ -62,6 +62,10 @@ export class PostgresDriver implements DatabaseDriver {
   readonly options: ResolvedPostgresOptions;
   // Private (#): its keys hold the login, which logging the driver must not show.
   readonly #databases = new Map<string, PostgresDatabase>();
+  // The database of each connection already resolved (a shard's connection is one object, reused by
+  // every query): a query skips validating it and building the key. Emptied when a database goes.
+  #resolved = new WeakMap<ConnectionRef, PostgresDatabase>();
+  #own: PostgresDatabase | undefined;
   private closed = false;
 
   constructor(options: PostgresOptions | string) {
@@ -83,10 +87,10 @@ export class PostgresDriver implements DatabaseDriver {
       maxRows: options.maxRows,
       signal: options.signal,
       cancelWaitMs: this.options.connectTimeoutMs,
-      acquire: (signal) => {
+      acquire: () => {
         // Known to the database from its first next() on, so closing the driver can end it.
         database.streams.add(stream);
-        return database.acquire(signal);
+        return database.acquire();
       },
       error: (error, text) => database.error(error, text),
       onEnd: (ended) => database.streams.delete(ended),
@@ -182,6 +186,8 @@ export class PostgresDriver implements DatabaseDriver {
     const id = postgresDatabaseId(endpoint);
     const open = [...this.#databases].filter(([, database]) => database.id === id);
     for (const [key] of open) this.#databases.delete(key);
+    this.#resolved = new WeakMap();
+    this.#own = undefined;
     await Promise.all(open.map(([, database]) => database.close('the database was deleted')));
     await this.maintenance(endpoint, options.signal, (client) =>
       client.query(`DROP DATABASE IF EXISTS ${postgresDialect.quoteIdentifier(endpoint.database)} WITH (FORCE)`),
@@ -234,6 +240,15 @@ export class PostgresDriver implements DatabaseDriver {
 
   private databaseFor(connection: ConnectionRef | null): PostgresDatabase {
     this.assertOpen();
+    const known = connection === null ? this.#own : this.#resolved.get(connection);
+    if (known !== undefined) return known;
+    const database = this.openDatabase(connection);
+    if (connection === null) this.#own = database;
+    else this.#resolved.set(connection, database);
+    return database;
+  }
+
+  private openDatabase(connection: ConnectionRef | null): PostgresDatabase {
     const endpoint = this.endpointOf(connection);
     const key = JSON.stringify([postgresDatabaseId(endpoint), endpoint.user ?? null, endpoint.password ?? null, endpoint.ssl]);
     let database = this.#databases.get(key);

@@ -12,8 +12,8 @@ export interface PostgresRowStreamSource {
   readonly maxRows?: number;
   readonly safeIntegers: boolean;
   readonly signal: AbortSignal | undefined;
-  /** Lends the connection to run on; rejects with the signal's reason when it aborts. */
-  acquire(signal: AbortSignal): Promise<PostgresLease>;
+  /** Lends the connection to run on. */
+  acquire(): Promise<PostgresLease>;
   /** The error to throw for what pg threw. */
   error(error: unknown, sql: string): DtdeError;
   /** Most milliseconds to wait for the server to stop a cancelled statement before dropping the connection. */
@@ -52,9 +52,12 @@ export class PostgresRowStream implements AsyncIterableIterator<DriverRow> {
   private failure: { error: unknown } | null = null;
   /** Settles when the connection is back (or closed). */
   private closing: Promise<void> | undefined;
-  /** Cancels a pending connection acquire when the stream ends. */
-  private readonly cancel = new AbortController();
-  private acquiring = false;
+  /**
+   * Stops waiting for a pending connection when the stream ends (the connection that comes later
+   * goes straight back). A plain callback: an AbortController with its listener costs more than
+   * the rest of a small query's own work.
+   */
+  private withdraw: (() => void) | undefined;
   private tail: Promise<unknown> = Promise.resolve();
   private readonly onAbort = (): void => void this.fail(this.source.signal?.reason);
 
@@ -97,8 +100,7 @@ export class PostgresRowStream implements AsyncIterableIterator<DriverRow> {
     this.ended = true;
     this.failure = failure;
     this.buffer = [];
-    // Only a pending acquire needs withdrawing; aborting after it builds a DOMException per read for nothing.
-    if (this.acquiring) this.cancel.abort();
+    this.withdraw?.();
     this.source.signal?.removeEventListener('abort', this.onAbort);
     this.closing = this.giveBack();
     return this.closing;
@@ -159,14 +161,19 @@ export class PostgresRowStream implements AsyncIterableIterator<DriverRow> {
     this.started = true;
     this.source.signal?.addEventListener('abort', this.onAbort, { once: true });
     let lease: PostgresLease;
-    this.acquiring = true;
     try {
-      lease = await this.source.acquire(this.cancel.signal);
+      lease = await new Promise<PostgresLease>((resolve, reject) => {
+        this.withdraw = () => reject(undefined);
+        this.source.acquire().then((acquired) => {
+          if (this.ended) acquired.release();
+          else resolve(acquired);
+        }, reject);
+      });
     } catch (error) {
       if (!this.ended) await this.fail(error);
       return;
     } finally {
-      this.acquiring = false;
+      this.withdraw = undefined;
     }
     if (this.ended) {
       lease.release();
@@ -178,7 +185,11 @@ export class PostgresRowStream implements AsyncIterableIterator<DriverRow> {
       const types = this.source.safeIntegers ? POSTGRES_TYPES.safeIntegers : POSTGRES_TYPES.numbers;
       if (maxRows !== undefined && maxRows <= batchSize) {
         // One round trip (Parse, Bind, Execute, Sync) instead of a portal read in batches, then closed.
-        const whole = lease.client.query<DriverRow>({ text: sql, values: [...values], types }).then((result) => result.rows);
+        // Safe integers are the connection's own parsers (see clientConfig): no config object to copy.
+        const sent = this.source.safeIntegers
+          ? lease.client.query<DriverRow>(sql, [...values])
+          : lease.client.query<DriverRow>({ text: sql, values: [...values], types });
+        const whole = sent.then((result) => result.rows);
         whole.catch(() => undefined); // read (and its failure handled) by readBatch, or given up in giveBack
         this.whole = whole;
       } else {
