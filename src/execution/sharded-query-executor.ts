@@ -24,6 +24,7 @@ import { fieldOrders } from './field-orders.js';
 import { finishRow, finishRows } from './finish-rows.js';
 import { takeElementNow } from './merge-element.js';
 import { readSingleShard, readSingleShardNow } from './read-single-shard.js';
+import { renderCommand } from './render-command.js';
 import { stripRow } from './row-stream.js';
 import { mergeRows } from './merge-rows.js';
 import { mergeValue } from './merge-value.js';
@@ -98,9 +99,7 @@ export class ShardedQueryExecutor implements QueryExecutor {
     const dialect = this.dialectFor(options.dialect);
     if (plan.commands.length === 0) return '-- no shard can hold matching rows: the answer is empty without I/O';
     return plan.commands
-      .map(
-        (c) => `-- shard ${c.target.shard.qualifiedId} (${dialect.quoteTable(c.target.table)})\n${dialect.renderSelect(c.statement).sql};`,
-      )
+      .map((c) => `-- shard ${c.target.shard.qualifiedId} (${dialect.quoteTable(c.target.table)})\n${renderCommand(dialect, c).sql};`)
       .join('\n\n');
   }
 
@@ -114,7 +113,7 @@ export class ShardedQueryExecutor implements QueryExecutor {
       entity: plan.entity.name,
       dialect: dialect.name,
       commands: plan.commands.map((c) => {
-        const rendered = dialect.renderSelect(c.statement);
+        const rendered = renderCommand(dialect, c);
         return {
           shardId: c.target.shard.qualifiedId,
           table: dialect.quoteTable(c.target.table),
@@ -165,7 +164,7 @@ export class ShardedQueryExecutor implements QueryExecutor {
     if (merge.kind !== 'element' && plan.terminal.where === 'merge') return null;
     const command = plan.commands[0]!;
     const { dialect, driver } = this.#options;
-    const rendered = dialect.renderSelect(command.statement);
+    const rendered = renderCommand(dialect, command);
     const convert = rowConverter(command.fieldTypes, dialect);
     const finish = (found: MergeRow[]): unknown => {
       const strip = rows.stripFields;
@@ -225,7 +224,7 @@ export class ShardedQueryExecutor implements QueryExecutor {
   private commands(plan: ShardQueryPlan): ShardCommand<MergeRow>[] {
     const { dialect, driver } = this.#options;
     return plan.commands.map((command) => {
-      const rendered = dialect.renderSelect(command.statement);
+      const rendered = renderCommand(dialect, command);
       return {
         shardId: command.target.shard.qualifiedId,
         sql: rendered.sql,

@@ -1,6 +1,6 @@
 import type { BoundLambda, QueryOperator, QueryParams, TerminalOperation } from '../linq/expression/query-expression.js';
 import { readParamsPath } from '../linq/expression/read-params-path.js';
-import { type SelectStatement, type SqlExpr, type SqlExprVisitor, visitSqlExpr } from '../sql/sql-ast.js';
+import { type ParamExpr, type SelectStatement, type SqlExpr, type SqlExprVisitor, visitSqlExpr } from '../sql/sql-ast.js';
 import { composedParams, composeParams } from './compose-over-projection.js';
 import type { ParamSlot, ParamsRead, ParamsRecording } from './params-recorder.js';
 import type { PlanQueryInput } from './plan-query.js';
@@ -117,6 +117,7 @@ export class CachedPlan {
 
   private bindCommands(values: readonly unknown[]): ShardCommandPlan[] {
     const bound = new Map<SqlExpr, SqlExpr>();
+    const boundValues = new Map<ParamExpr, unknown>();
     const bind = (node: SqlExpr): SqlExpr => {
       if (!this.slotted.has(node)) return node;
       let copy = bound.get(node);
@@ -126,7 +127,11 @@ export class CachedPlan {
     const rebuild: SqlExprVisitor<SqlExpr> = {
       column: (n) => n,
       literal: (n) => n,
-      param: (n) => ({ ...n, value: values[this.slots.get((n.source as ParamSlot).read)!] }),
+      param: (n) => {
+        const value = values[this.slots.get((n.source as ParamSlot).read)!];
+        boundValues.set(n, value);
+        return { ...n, value };
+      },
       binary: (n) => ({ ...n, left: bind(n.left), right: bind(n.right) }),
       unary: (n) => ({ ...n, operand: bind(n.operand) }),
       isNull: (n) => ({ ...n, operand: bind(n.operand) }),
@@ -140,7 +145,11 @@ export class CachedPlan {
       }),
       coalesce: (n) => ({ ...n, args: n.args.map(bind) }),
     };
-    return this.plan.commands.map((command) => ({ ...command, statement: bindStatement(command.statement, bind) }));
+    return this.plan.commands.map((command) => ({
+      ...command,
+      statement: bindStatement(command.statement, bind),
+      boundFrom: { statement: command.statement, values: boundValues },
+    }));
   }
 
   /** The plan's finish and terminal with their lambdas reading `roots` instead of the planned params objects. */

@@ -1,7 +1,7 @@
 import type { QueryOperator, TerminalOperation, BoundLambda } from '../linq/expression/query-expression.js';
 import type { EntityModel, ShardTarget } from '../metadata/model.js';
 import type { MergePlan } from './merge-plan.js';
-import type { SelectStatement, SqlType } from '../sql/sql-ast.js';
+import type { ParamExpr, SelectStatement, SqlType } from '../sql/sql-ast.js';
 
 /**
  * What the planner decided for one query: one SQL statement per target shard, how their answers
@@ -29,6 +29,12 @@ export interface ShardQueryPlan {
 export interface ShardCommandPlan {
   readonly target: ShardTarget;
   readonly statement: SelectStatement;
+  /**
+   * For a command bound from a cached plan: the statement as planned and, per parameter node of
+   * it that binding replaced, the new value. `statement` is that statement with those values, so a
+   * dialect can render the planned one once and bind the values (see execution/render-command.ts).
+   */
+  readonly boundFrom?: { readonly statement: SelectStatement; readonly values: ReadonlyMap<ParamExpr, unknown> };
   /** Row field (SQL alias) to type, for turning driver values into JavaScript values before the merge. */
   readonly fieldTypes: Readonly<Record<string, SqlType>>;
 }

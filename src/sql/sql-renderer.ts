@@ -26,6 +26,13 @@ export class RenderState {
   visitor: SqlExprVisitor<string> | undefined;
 }
 
+/** A statement's rendering with, per parameter, the tree's parameter node it came from (see `renderSelectTraced`). */
+export interface TracedRendering {
+  readonly rendered: RenderedSql;
+  /** `sources[i]`: the node of `rendered.parameters[i]`; undefined for one the dialect made itself (a LIMIT, a LIKE pattern). */
+  readonly sources: readonly (ParamExpr | undefined)[];
+}
+
 // Binding strength, loosest first. A child binding looser than its parent gets parentheses.
 const PRECEDENCE: Record<string, number> = {
   or: 1,
@@ -73,6 +80,34 @@ export abstract class SqlRenderer implements Dialect {
   abstract fromDbValue(type: ColumnType, raw: unknown): unknown;
   abstract readonly maxParametersPerStatement: number;
   abstract readonly maxRowsPerInsert: number;
+
+  /**
+   * Whether the statement text and every parameter's `sqlType` depend only on the tree's shape and
+   * types, never on parameter values: then a statement that differs from another only in its
+   * parameters' values renders as the other with those values converted (see `renderSelectTraced`).
+   * SQL Server's dialect declares a parameter's type from its value (`int` or `bigint`), so it does not.
+   * @internal
+   */
+  readonly textIgnoresValues: boolean = false;
+  // Set only while renderSelectTraced runs (rendering is synchronous), so the dialect stays shareable.
+  #trace: (ParamExpr | undefined)[] | undefined;
+
+  /**
+   * `renderSelect`, telling which tree node each parameter came from, so that a statement of the
+   * same shape with other values can be bound without rendering it again.
+   * @internal
+   */
+  renderSelectTraced(statement: SelectStatement): TracedRendering {
+    const sources: (ParamExpr | undefined)[] = [];
+    this.#trace = sources;
+    try {
+      const rendered = this.renderSelect(statement);
+      sources.length = rendered.parameters.length;
+      return { rendered, sources };
+    } finally {
+      this.#trace = undefined;
+    }
+  }
 
   /** The placeholder for the next parameter; the dialect records it in `state`. */
   protected abstract placeholder(param: ParamExpr, state: RenderState): string;
@@ -201,7 +236,12 @@ export abstract class SqlRenderer implements Dialect {
     const r = (n: SqlExpr) => this.renderExpression(n, state);
     return {
       column: (n) => (n.table === null ? this.quoteIdentifier(n.name) : `${this.quoteIdentifier(n.table)}.${this.quoteIdentifier(n.name)}`),
-      param: (n) => this.placeholder(n, state),
+      param: (n) => {
+        const at = state.parameters.length;
+        const text = this.placeholder(n, state);
+        if (this.#trace !== undefined && state.parameters.length > at) this.#trace[at] = n;
+        return text;
+      },
       literal: (n) => (n.value === null ? 'NULL' : String(n.value)),
       binary: (n) => {
         const p = PRECEDENCE[n.op];

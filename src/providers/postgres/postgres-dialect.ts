@@ -78,6 +78,8 @@ const MAX_QUOTED_NAMES = 10_000;
 export class PostgresDialect extends SqlRenderer {
   readonly name = 'postgres' as const;
   readonly parameterStyle = 'positional' as const;
+  /** @internal A parameter's cast comes from its type, never its value. */
+  override readonly textIgnoresValues = true;
   /** The collation dtde's string columns get when the model declares none. */
   readonly defaultCollation = POSTGRES_STRING_COLLATION;
   /** The Bind message counts parameters in 16 bits. */

@@ -37,6 +37,8 @@ const INT64_MAX = 2n ** 63n - 1n;
 export class SqliteDialect extends SqlRenderer {
   readonly name = 'sqlite' as const;
   readonly parameterStyle = 'positional' as const;
+  /** @internal Every parameter is `?`, its declared type from the tree's type. */
+  override readonly textIgnoresValues = true;
   /** SQLite's own default: code-point order. */
   readonly defaultCollation = 'BINARY';
   /** SQLITE_MAX_VARIABLE_NUMBER of the SQLite better-sqlite3 12 ships. */
