@@ -282,7 +282,7 @@ describe('toQueryString and explain, without I/O', () => {
       // Customers_EU passes by construction.
       expect(routed.toQueryString()).toBe(
         '-- shard EU ("Customers_EU")\n' +
-          `SELECT ${cols('c', dq)} FROM "Customers_EU" AS "c" ORDER BY "c"."name" ASC, "c"."id" ASC LIMIT ? OFFSET ?;`,
+          `SELECT ${cols('c', dq)} FROM "Customers_EU" AS "c" ORDER BY "c"."name" ASC, "c"."id" ASC LIMIT 5 OFFSET 10;`,
       );
       expect(routed.toQueryString({ dialect: 'mssql' })).toBe(
         '-- shard EU ([Customers_EU])\n' +
@@ -299,7 +299,7 @@ describe('toQueryString and explain, without I/O', () => {
         ['id', 'customerId', 'orderDate', 'total', 'status', 'note'].map((c) => `${q('o')}.${q(c)} AS ${q(c)}`).join(', ');
       // Each year keeps only the bound that cuts into it: 2024 lies wholly before 2025-02-01.
       const sqliteOrders = (op: string) =>
-        `SELECT ${orderCols(dq)} FROM "Orders" AS "o" WHERE "o"."orderDate" ${op} ? ORDER BY "o"."total" DESC, "o"."id" ASC LIMIT ?;`;
+        `SELECT ${orderCols(dq)} FROM "Orders" AS "o" WHERE "o"."orderDate" ${op} ? ORDER BY "o"."total" DESC, "o"."id" ASC LIMIT 15;`;
       const mssqlOrders = (op: string) =>
         `SELECT TOP (@p0) ${orderCols(br)} FROM [Orders] AS [o] WHERE [o].[orderDate] ${op} @p1 ORDER BY [o].[total] DESC, [o].[id] ASC;`;
       expect(fanned.toQueryString()).toBe(
@@ -336,8 +336,8 @@ describe('toQueryString and explain, without I/O', () => {
         ['years::2025', '"Orders"'],
       ]);
       // Each year keeps only the bound that cuts into it (all of 2024 is before 2025-02-01).
-      expect(fanned.commands[0]!.parameters).toEqual(['2024-06-01T00:00:00.000Z', 15n]);
-      expect(fanned.commands[1]!.parameters).toEqual(['2025-02-01T00:00:00.000Z', 15n]);
+      expect(fanned.commands[0]!.parameters).toEqual(['2024-06-01T00:00:00.000Z']);
+      expect(fanned.commands[1]!.parameters).toEqual(['2025-02-01T00:00:00.000Z']);
       expect(fanned.merge).toMatchObject({
         kind: 'ordered',
         keys: [

@@ -13,9 +13,9 @@ const cases: ShapeCase[] = [
       .skip(20)
       .take(10),
     shards: ['EU'],
-    sqlite: `SELECT ${S_ALL} FROM "Customers_EU" AS "c" ORDER BY "c"."name" ASC, "c"."id" ASC LIMIT ? OFFSET ?`,
+    sqlite: `SELECT ${S_ALL} FROM "Customers_EU" AS "c" ORDER BY "c"."name" ASC, "c"."id" ASC LIMIT 10 OFFSET 20`,
     mssql: `SELECT ${M_ALL} FROM [Customers_EU] AS [c] ORDER BY [c].[name] ASC, [c].[id] ASC OFFSET @p0 ROWS FETCH NEXT @p1 ROWS ONLY`,
-    params: { sqlite: [10n, 20n], mssql: [20, 10] },
+    params: { sqlite: [], mssql: [20, 10] },
     merge: { kind: 'concat' },
     finish: 'entity',
     terminal: 'stream',
@@ -27,9 +27,9 @@ const cases: ShapeCase[] = [
       .orderBy((c) => c.name)
       .take(10),
     shards: ['EU'],
-    sqlite: `SELECT ${S_ALL} FROM "Customers_EU" AS "c" ORDER BY "c"."name" ASC, "c"."id" ASC LIMIT ?`,
+    sqlite: `SELECT ${S_ALL} FROM "Customers_EU" AS "c" ORDER BY "c"."name" ASC, "c"."id" ASC LIMIT 10`,
     mssql: `SELECT TOP (@p0) ${M_ALL} FROM [Customers_EU] AS [c] ORDER BY [c].[name] ASC, [c].[id] ASC`,
-    params: { sqlite: [10n], mssql: [10] },
+    params: { sqlite: [], mssql: [10] },
     merge: { kind: 'concat' },
     finish: 'entity',
     terminal: 'stream',
@@ -38,9 +38,9 @@ const cases: ShapeCase[] = [
     name: 'routed to one shard with skip only: LIMIT -1 OFFSET / OFFSET without FETCH (key order implied by paging)',
     query: customers.where((c) => c.region === 'US').skip(7),
     shards: ['US'],
-    sqlite: `SELECT ${S_ALL} FROM "Customers_US" AS "c" ORDER BY "c"."id" ASC LIMIT -1 OFFSET ?`,
+    sqlite: `SELECT ${S_ALL} FROM "Customers_US" AS "c" ORDER BY "c"."id" ASC LIMIT -1 OFFSET 7`,
     mssql: `SELECT ${M_ALL} FROM [Customers_US] AS [c] ORDER BY [c].[id] ASC OFFSET @p0 ROWS`,
-    params: { sqlite: [7n], mssql: [7] },
+    params: { sqlite: [], mssql: [7] },
     merge: { kind: 'concat' },
     finish: 'entity',
     terminal: 'stream',
@@ -52,9 +52,9 @@ const cases: ShapeCase[] = [
       .skip(20)
       .take(10),
     shards: ALL_REGIONS,
-    sqlite: `SELECT ${S_ALL} FROM "Customers_EU" AS "c" ORDER BY "c"."name" ASC, "c"."id" ASC LIMIT ?`,
+    sqlite: `SELECT ${S_ALL} FROM "Customers_EU" AS "c" ORDER BY "c"."name" ASC, "c"."id" ASC LIMIT 30`,
     mssql: `SELECT TOP (@p0) ${M_ALL} FROM [Customers_EU] AS [c] ORDER BY [c].[name] ASC, [c].[id] ASC`,
-    params: { sqlite: [30n], mssql: [30] },
+    params: { sqlite: [], mssql: [30] },
     merge: {
       kind: 'ordered',
       keys: [
@@ -74,9 +74,9 @@ const cases: ShapeCase[] = [
       .take(5)
       .select((c) => c.name),
     shards: ALL_REGIONS,
-    sqlite: `SELECT "c"."name" AS "name", "c"."id" AS "__k0" FROM "Customers_EU" AS "c" ORDER BY "c"."name" ASC, "c"."id" ASC LIMIT ?`,
+    sqlite: `SELECT "c"."name" AS "name", "c"."id" AS "__k0" FROM "Customers_EU" AS "c" ORDER BY "c"."name" ASC, "c"."id" ASC LIMIT 5`,
     mssql: `SELECT TOP (@p0) [c].[name] AS [name], [c].[id] AS [__k0] FROM [Customers_EU] AS [c] ORDER BY [c].[name] ASC, [c].[id] ASC`,
-    params: { sqlite: [5n], mssql: [5] },
+    params: { sqlite: [], mssql: [5] },
     merge: {
       kind: 'ordered',
       keys: [
@@ -115,9 +115,9 @@ const cases: ShapeCase[] = [
       .thenBy((c) => c.name)
       .take(5),
     shards: ALL_REGIONS,
-    sqlite: `SELECT ${S_ALL} FROM "Customers_EU" AS "c" ORDER BY "c"."createdAt" DESC, "c"."name" ASC, "c"."id" ASC LIMIT ?`,
+    sqlite: `SELECT ${S_ALL} FROM "Customers_EU" AS "c" ORDER BY "c"."createdAt" DESC, "c"."name" ASC, "c"."id" ASC LIMIT 5`,
     mssql: `SELECT TOP (@p0) ${M_ALL} FROM [Customers_EU] AS [c] ORDER BY [c].[createdAt] DESC, [c].[name] ASC, [c].[id] ASC`,
-    params: { sqlite: [5n], mssql: [5] },
+    params: { sqlite: [], mssql: [5] },
     merge: {
       kind: 'ordered',
       keys: [
@@ -134,9 +134,9 @@ const cases: ShapeCase[] = [
     name: 'ordering by the primary key needs no second tie-breaker',
     query: customers.orderByDescending((c) => c.id).take(5),
     shards: ALL_REGIONS,
-    sqlite: `SELECT ${S_ALL} FROM "Customers_EU" AS "c" ORDER BY "c"."id" DESC LIMIT ?`,
+    sqlite: `SELECT ${S_ALL} FROM "Customers_EU" AS "c" ORDER BY "c"."id" DESC LIMIT 5`,
     mssql: `SELECT TOP (@p0) ${M_ALL} FROM [Customers_EU] AS [c] ORDER BY [c].[id] DESC`,
-    params: { sqlite: [5n], mssql: [5] },
+    params: { sqlite: [], mssql: [5] },
     merge: { kind: 'ordered', keys: [{ field: 'id', descending: true }], take: 5 },
     finish: 'entity',
     terminal: 'stream',
@@ -145,9 +145,9 @@ const cases: ShapeCase[] = [
     name: 'ordering by a computed key: a hidden __o0 column carries it to the merge, which strips it',
     query: customers.orderBy((c) => c.createdAt.getUTCFullYear()).take(5),
     shards: ALL_REGIONS,
-    sqlite: `SELECT ${S_ALL}, CAST(strftime('%Y', "c"."createdAt") AS INTEGER) AS "__o0" FROM "Customers_EU" AS "c" ORDER BY CAST(strftime('%Y', "c"."createdAt") AS INTEGER) ASC, "c"."id" ASC LIMIT ?`,
+    sqlite: `SELECT ${S_ALL}, CAST(strftime('%Y', "c"."createdAt") AS INTEGER) AS "__o0" FROM "Customers_EU" AS "c" ORDER BY CAST(strftime('%Y', "c"."createdAt") AS INTEGER) ASC, "c"."id" ASC LIMIT 5`,
     mssql: `SELECT TOP (@p0) ${M_ALL}, YEAR([c].[createdAt]) AS [__o0] FROM [Customers_EU] AS [c] ORDER BY YEAR([c].[createdAt]) ASC, [c].[id] ASC`,
-    params: { sqlite: [5n], mssql: [5] },
+    params: { sqlite: [], mssql: [5] },
     merge: {
       kind: 'ordered',
       keys: [
@@ -187,9 +187,9 @@ const cases: ShapeCase[] = [
       .orderBy((x) => x.n)
       .take(3),
     shards: ALL_REGIONS,
-    sqlite: 'SELECT "c"."name" AS "name", "c"."id" AS "__k0" FROM "Customers_EU" AS "c" ORDER BY "c"."name" ASC, "c"."id" ASC LIMIT ?',
+    sqlite: 'SELECT "c"."name" AS "name", "c"."id" AS "__k0" FROM "Customers_EU" AS "c" ORDER BY "c"."name" ASC, "c"."id" ASC LIMIT 3',
     mssql: 'SELECT TOP (@p0) [c].[name] AS [name], [c].[id] AS [__k0] FROM [Customers_EU] AS [c] ORDER BY [c].[name] ASC, [c].[id] ASC',
-    params: { sqlite: [3n], mssql: [3] },
+    params: { sqlite: [], mssql: [3] },
     merge: {
       kind: 'ordered',
       keys: [
@@ -210,10 +210,10 @@ const cases: ShapeCase[] = [
       .take(3),
     shards: ALL_REGIONS,
     sqlite:
-      'SELECT "c"."name" AS "name", "c"."createdAt" AS "__o0", "c"."id" AS "__k0" FROM "Customers_EU" AS "c" ORDER BY "c"."createdAt" ASC, "c"."id" ASC LIMIT ?',
+      'SELECT "c"."name" AS "name", "c"."createdAt" AS "__o0", "c"."id" AS "__k0" FROM "Customers_EU" AS "c" ORDER BY "c"."createdAt" ASC, "c"."id" ASC LIMIT 3',
     mssql:
       'SELECT TOP (@p0) [c].[name] AS [name], [c].[createdAt] AS [__o0], [c].[id] AS [__k0] FROM [Customers_EU] AS [c] ORDER BY [c].[createdAt] ASC, [c].[id] ASC',
-    params: { sqlite: [3n], mssql: [3] },
+    params: { sqlite: [], mssql: [3] },
     merge: {
       kind: 'ordered',
       keys: [
@@ -288,9 +288,9 @@ const cases: ShapeCase[] = [
       .distinct()
       .take(2),
     shards: ALL_REGIONS,
-    sqlite: 'SELECT DISTINCT "c"."region" AS "value" FROM "Customers_EU" AS "c" ORDER BY "value" ASC LIMIT ?',
+    sqlite: 'SELECT DISTINCT "c"."region" AS "value" FROM "Customers_EU" AS "c" ORDER BY "value" ASC LIMIT 2',
     mssql: 'SELECT DISTINCT TOP (@p0) [c].[region] AS [value] FROM [Customers_EU] AS [c] ORDER BY [value] ASC',
-    params: { sqlite: [2n], mssql: [2] },
+    params: { sqlite: [], mssql: [2] },
     merge: { kind: 'ordered', keys: [{ field: 'value', descending: false }], distinct: true, take: 2 },
     finish: 'fields',
     terminal: 'stream',
@@ -304,9 +304,9 @@ const cases: ShapeCase[] = [
       .skip(1)
       .take(2),
     shards: ['EU'],
-    sqlite: 'SELECT DISTINCT "c"."name" AS "value" FROM "Customers_EU" AS "c" ORDER BY "value" ASC LIMIT ? OFFSET ?',
+    sqlite: 'SELECT DISTINCT "c"."name" AS "value" FROM "Customers_EU" AS "c" ORDER BY "value" ASC LIMIT 2 OFFSET 1',
     mssql: 'SELECT DISTINCT [c].[name] AS [value] FROM [Customers_EU] AS [c] ORDER BY [value] ASC OFFSET @p0 ROWS FETCH NEXT @p1 ROWS ONLY',
-    params: { sqlite: [2n, 1n], mssql: [1, 2] },
+    params: { sqlite: [], mssql: [1, 2] },
     merge: { kind: 'concat' },
     finish: 'fields',
     terminal: 'stream',
@@ -315,9 +315,9 @@ const cases: ShapeCase[] = [
     name: 'skip/take without orderBy: paging implies primary-key order, so pages are stable across shards',
     query: customers.skip(5).take(5),
     shards: ALL_REGIONS,
-    sqlite: `SELECT ${S_ALL} FROM "Customers_EU" AS "c" ORDER BY "c"."id" ASC LIMIT ?`,
+    sqlite: `SELECT ${S_ALL} FROM "Customers_EU" AS "c" ORDER BY "c"."id" ASC LIMIT 10`,
     mssql: `SELECT TOP (@p0) ${M_ALL} FROM [Customers_EU] AS [c] ORDER BY [c].[id] ASC`,
-    params: { sqlite: [10n], mssql: [10] },
+    params: { sqlite: [], mssql: [10] },
     merge: { kind: 'ordered', keys: [{ field: 'id', descending: false }], skip: 5, take: 5 },
     finish: 'entity',
     terminal: 'stream',
@@ -329,9 +329,9 @@ const cases: ShapeCase[] = [
       .take(10)
       .skip(4),
     shards: ALL_REGIONS,
-    sqlite: `SELECT ${S_ALL} FROM "Customers_EU" AS "c" ORDER BY "c"."name" ASC, "c"."id" ASC LIMIT ?`,
+    sqlite: `SELECT ${S_ALL} FROM "Customers_EU" AS "c" ORDER BY "c"."name" ASC, "c"."id" ASC LIMIT 10`,
     mssql: `SELECT TOP (@p0) ${M_ALL} FROM [Customers_EU] AS [c] ORDER BY [c].[name] ASC, [c].[id] ASC`,
-    params: { sqlite: [10n], mssql: [10] },
+    params: { sqlite: [], mssql: [10] },
     merge: {
       kind: 'ordered',
       keys: [
@@ -391,7 +391,7 @@ describe('planQuery row shapes, SQLite and SQL Server side by side', () => {
   it('toQueryString shows each shard with its table, in the requested dialect', () => {
     const q = customers.where((c) => c.region === 'APAC').take(2);
     expect(q.toQueryString({ dialect: 'sqlite' })).toBe(
-      `-- shard APAC ("Customers_APAC")\nSELECT ${S_ALL} FROM "Customers_APAC" AS "c" ORDER BY "c"."id" ASC LIMIT ?;`,
+      `-- shard APAC ("Customers_APAC")\nSELECT ${S_ALL} FROM "Customers_APAC" AS "c" ORDER BY "c"."id" ASC LIMIT 2;`,
     );
     expect(q.toQueryString({ dialect: 'mssql' })).toBe(
       `-- shard APAC ([Customers_APAC])\nSELECT TOP (@p0) ${M_ALL} FROM [Customers_APAC] AS [c] ORDER BY [c].[id] ASC;`,

@@ -27,21 +27,21 @@ const selects: SelectCase[] = [
   {
     name: 'limit without offset: LIMIT / TOP',
     stmt: selectStatement(from, { columns: [{ expr: id, alias: 'id' }], orderBy: [{ expr: id, descending: true }], limit: 2 }),
-    sqlite: 'SELECT "c"."id" AS "id" FROM "Items" AS "c" ORDER BY "c"."id" DESC LIMIT ?',
+    sqlite: 'SELECT "c"."id" AS "id" FROM "Items" AS "c" ORDER BY "c"."id" DESC LIMIT 2',
     mssql: 'SELECT TOP (@p0) [c].[id] AS [id] FROM [Items] AS [c] ORDER BY [c].[id] DESC',
     rows: [{ id: 8n }, { id: 7n }],
   },
   {
     name: 'offset and limit: LIMIT OFFSET / OFFSET FETCH',
     stmt: selectStatement(from, { columns: [{ expr: id, alias: 'id' }], orderBy: byId, limit: 2, offset: 3 }),
-    sqlite: 'SELECT "c"."id" AS "id" FROM "Items" AS "c" ORDER BY "c"."id" ASC LIMIT ? OFFSET ?',
+    sqlite: 'SELECT "c"."id" AS "id" FROM "Items" AS "c" ORDER BY "c"."id" ASC LIMIT 2 OFFSET 3',
     mssql: 'SELECT [c].[id] AS [id] FROM [Items] AS [c] ORDER BY [c].[id] ASC OFFSET @p0 ROWS FETCH NEXT @p1 ROWS ONLY',
     rows: [{ id: 4n }, { id: 5n }],
   },
   {
     name: 'offset only: LIMIT -1 / OFFSET without FETCH',
     stmt: selectStatement(from, { columns: [{ expr: id, alias: 'id' }], orderBy: byId, offset: 6 }),
-    sqlite: 'SELECT "c"."id" AS "id" FROM "Items" AS "c" ORDER BY "c"."id" ASC LIMIT -1 OFFSET ?',
+    sqlite: 'SELECT "c"."id" AS "id" FROM "Items" AS "c" ORDER BY "c"."id" ASC LIMIT -1 OFFSET 6',
     mssql: 'SELECT [c].[id] AS [id] FROM [Items] AS [c] ORDER BY [c].[id] ASC OFFSET @p0 ROWS',
     rows: [{ id: 7n }, { id: 8n }],
   },
@@ -53,7 +53,7 @@ const selects: SelectCase[] = [
       offset: 0,
       limit: 1,
     }),
-    sqlite: 'SELECT COUNT(*) AS "n" FROM "Items" AS "c" WHERE "c"."id" > ? LIMIT ? OFFSET ?',
+    sqlite: 'SELECT COUNT(*) AS "n" FROM "Items" AS "c" WHERE "c"."id" > ? LIMIT 1 OFFSET 0',
     mssql:
       'SELECT COUNT_BIG(*) AS [n] FROM [Items] AS [c] WHERE [c].[id] > @p0 ORDER BY (SELECT NULL) OFFSET @p1 ROWS FETCH NEXT @p2 ROWS ONLY',
     rows: [{ n: 6n }],

@@ -53,7 +53,7 @@ describe('SELECT text in the three dialects', () => {
       postgres: q.toQueryString({ dialect: 'postgres' }),
     };
     expect(text.sqlite).toBe(
-      `-- shard EU ("Customers_EU")\nSELECT ${list(dq)} FROM "Customers_EU" AS "c" WHERE "c"."createdAt" >= ? ORDER BY "c"."name" ASC, "c"."id" ASC LIMIT ? OFFSET ?;`,
+      `-- shard EU ("Customers_EU")\nSELECT ${list(dq)} FROM "Customers_EU" AS "c" WHERE "c"."createdAt" >= ? ORDER BY "c"."name" ASC, "c"."id" ASC LIMIT 5 OFFSET 10;`,
     );
     // SQL Server's text is pinned by its own dialect's tests; here the part to compare with.
     expect(text.mssql).toContain('FROM [Customers_EU] AS [c] WHERE [c].[createdAt] >= @p0 ORDER BY [c].[name] ASC, [c].[id] ASC');
