@@ -302,7 +302,7 @@ interface RowConverter {
   /** Converts one driver row in place. */
   readonly convert: (row: MergeRow) => void;
   /** Converts each row of a stream. */
-  readonly stream: (rows: AsyncIterable<Record<string, unknown>>) => AsyncGenerator<MergeRow>;
+  readonly stream: (rows: AsyncIterable<Record<string, unknown>>) => AsyncIterable<MergeRow>;
 }
 
 // Per result shape (a plan's fieldTypes object) and dialect: the converters are worked out once.
@@ -345,12 +345,20 @@ function rowConverter(fieldTypes: Readonly<Record<string, SqlType>>, dialect: Di
   };
   found = {
     convert,
-    stream: async function* (rows) {
-      for await (const row of rows) {
-        convert(row);
-        yield row;
-      }
-    },
+    // A plain iterator over the driver's: an async generator costs several promise turns per row.
+    stream: (rows) => ({
+      [Symbol.asyncIterator]: () => {
+        const inner = rows[Symbol.asyncIterator]();
+        return {
+          next: () =>
+            inner.next().then((result) => {
+              if (result.done !== true) convert(result.value);
+              return result;
+            }),
+          return: async () => (await inner.return?.()) ?? { done: true, value: undefined },
+        };
+      },
+    }),
   };
   byDialect.set(dialect, found);
   return found;

@@ -135,7 +135,7 @@ export function planQuery(input: PlanQueryInput): ShardQueryPlan {
   }
 
   // first/single over filters that fix the primary key: a shard holds at most one such row, so a
-  // LIMIT would only cost the engine (SQLite runs `LIMIT ?` about half as fast), and the merge
+  // LIMIT would add nothing (a bound one costs a server that plans by its value), and the merge
   // picks or checks the element from what the shards return anyway.
   const pinsKey = pinsPrimaryKey(shape.filters, entity);
   const atMostOneRow = mode.kind === 'element' && shape.skip === 0 && pinsKey;

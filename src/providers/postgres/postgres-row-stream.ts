@@ -59,6 +59,8 @@ export class PostgresRowStream implements AsyncIterableIterator<DriverRow> {
    */
   private withdraw: (() => void) | undefined;
   private tail: Promise<unknown> = Promise.resolve();
+  /** Calls of `next()` whose answer is not settled yet. */
+  private pending = 0;
   private readonly onAbort = (): void => void this.fail(this.source.signal?.reason);
 
   constructor(private readonly source: PostgresRowStreamSource) {}
@@ -73,9 +75,17 @@ export class PostgresRowStream implements AsyncIterableIterator<DriverRow> {
   }
 
   next(): Promise<IteratorResult<DriverRow, undefined>> {
+    // A row already read, with no call before this one still pending: no need to queue behind them.
+    if (this.pending === 0 && !this.ended && this.index < this.buffer.length && this.source.signal?.aborted !== true) {
+      return Promise.resolve({ done: false, value: this.buffer[this.index++]! });
+    }
     // Calls are served in order even if a caller does not await the previous one.
+    this.pending++;
     const result = this.tail.then(() => this.pull());
-    this.tail = result.catch(() => undefined);
+    this.tail = result.then(
+      () => void this.pending--,
+      () => void this.pending--,
+    );
     return result;
   }
 
