@@ -50,6 +50,10 @@ export class SqliteDriver implements DatabaseDriver {
   readonly name = 'sqlite';
   readonly options: ResolvedSqliteOptions;
   private readonly files = new Map<string, SqliteDatabaseFile>();
+  // The file of each connection already resolved (a shard's connection is one object, reused by
+  // every query): a query skips validating it and resolving its path. Emptied when a file goes.
+  #resolved = new WeakMap<ConnectionRef, SqliteDatabaseFile>();
+  #own: SqliteDatabaseFile | undefined;
   private readonly statementStats = createStatementCacheStats();
   private closed = false;
 
@@ -115,6 +119,8 @@ export class SqliteDriver implements DatabaseDriver {
     const path = resolveSqliteFile(connection, this.options);
     const file = this.files.get(path);
     this.files.delete(path);
+    this.#resolved = new WeakMap();
+    this.#own = undefined;
     await file?.close('the database was deleted');
     // A read-only connection cannot remove the -wal and -shm files it created; remove them here.
     for (const suffix of ['', '-wal', '-shm', '-journal']) await rm(path + suffix, { force: true });
@@ -146,6 +152,15 @@ export class SqliteDriver implements DatabaseDriver {
 
   private fileFor(connection: ConnectionRef | null): SqliteDatabaseFile {
     this.assertOpen();
+    const known = connection === null ? this.#own : this.#resolved.get(connection);
+    if (known !== undefined) return known;
+    const file = this.openFile(connection);
+    if (connection === null) this.#own = file;
+    else this.#resolved.set(connection, file);
+    return file;
+  }
+
+  private openFile(connection: ConnectionRef | null): SqliteDatabaseFile {
     const path = resolveSqliteFile(connection, this.options);
     let file = this.files.get(path);
     if (file === undefined) {
