@@ -18,7 +18,12 @@ export function mergeOrdered(
   plan: OrderedMergePlan,
   comparers?: Readonly<Record<string, ValueComparer>>,
   collations?: FieldCollations,
-): AsyncGenerator<MergeRow, void, undefined> {
-  const merged = stripRows(kWayMerge(streams, compareRowsBy(plan.keys, comparers)), plan.stripFields);
-  return skipTake(plan.distinct ? distinctRows(merged, collations) : merged, plan.skip, plan.take);
+): AsyncIterable<MergeRow> {
+  const compare = compareRowsBy(plan.keys, comparers);
+  if (plan.distinct) {
+    // Distinct compares rows without their helper columns, and skips what it keeps.
+    return skipTake(distinctRows(stripRows(kWayMerge(streams, compare), plan.stripFields), collations), plan.skip, plan.take);
+  }
+  // The merge drops the skipped rows itself; only the rows of the page are stripped.
+  return stripRows(skipTake(kWayMerge(streams, compare, plan.skip), 0, plan.take), plan.stripFields);
 }

@@ -80,7 +80,7 @@ export function openRowsMerge(
   plan: RowsMergePlan,
   run: ShardRun<MergeRow>,
   { comparers, collations }: Pick<MergeOptions, 'comparers' | 'collations'> = {},
-): AsyncGenerator<MergeRow, void, undefined> {
+): AsyncIterable<MergeRow> {
   switch (plan.kind) {
     case 'ordered':
       return mergeOrdered(run.streams, plan, comparers, collations);

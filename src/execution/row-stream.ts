@@ -30,10 +30,13 @@ export function stripRow(row: MergeRow, fields: readonly string[] | undefined): 
 }
 
 /** Removes `fields` from every row. */
-export async function* stripRows(
-  source: AsyncIterable<MergeRow>,
-  fields: readonly string[] | undefined,
-): AsyncGenerator<MergeRow, void, undefined> {
+export function stripRows(source: AsyncIterable<MergeRow>, fields: readonly string[] | undefined): AsyncIterable<MergeRow> {
+  // Nothing to strip: no generator in between.
+  if (!fields || fields.length === 0) return source;
+  return stripEach(source, fields);
+}
+
+async function* stripEach(source: AsyncIterable<MergeRow>, fields: readonly string[]): AsyncGenerator<MergeRow, void, undefined> {
   for await (const row of source) yield stripRow(row, fields);
 }
 
