@@ -39,7 +39,6 @@ export async function postgresQueries(perRegion: number, options: SuiteOptions, 
       maxParallelShards,
     });
   const shop = open(8);
-  const sequential = open(1);
   const pool = new pg.Pool({ connectionString: url.toString(), max: 8 });
   const kysely = new Kysely<KyselyTables>({
     dialect: new PostgresDialect({ pool: new pg.Pool({ connectionString: url.toString(), max: 8 }) }),
@@ -118,7 +117,6 @@ export async function postgresQueries(perRegion: number, options: SuiteOptions, 
         .skip(skip)
         .take(20)
         .explain().commands;
-      deepStrictEqual(ids(await fan(shop)), ids(await fan(sequential)));
       const fanCases: BenchCase[] = commands.map((c, i) => ({
         name: `raw pg: shard ${c.shardId}'s command alone`,
         role: i === 0 ? 'baseline' : 'other',
@@ -133,8 +131,17 @@ export async function postgresQueries(perRegion: number, options: SuiteOptions, 
           fn: () => Promise.all(commands.map((c) => pool.query(c.sql, c.parameters as unknown[]))),
           async: true,
         },
+        // Sequential is this, not dtde with maxParallelShards 1: an ordered merge opens every
+        // shard's stream at once whenever the pool can hold them (see parallelismFor).
+        {
+          name: 'raw pg: the 4 commands one after another',
+          role: 'other',
+          fn: async () => {
+            for (const c of commands) await pool.query(c.sql, c.parameters as unknown[]);
+          },
+          async: true,
+        },
         { name: 'dtde parallel (maxParallelShards 8)', role: 'dtde', fn: () => fan(shop), async: true },
-        { name: 'dtde sequential (maxParallelShards 1)', role: 'dtde', fn: () => fan(sequential), async: true },
       );
       const suite = await runSuite(
         `PostgreSQL: fan-out page orderBy(name).skip(${skip.toLocaleString('en')}).take(20) over 4 shards, ${indexed}`,
@@ -147,13 +154,13 @@ export async function postgresQueries(perRegion: number, options: SuiteOptions, 
       const slowestRounds = alone[0]!.roundsUs.map((_, r) => Math.max(...alone.map((c) => c.roundsUs[r]!)));
       const overSlowest = (c: (typeof suite.cases)[number]) => median(c.roundsUs.map((us, r) => us / slowestRounds[r]!));
       const parallel = caseOf(suite, 'dtde parallel');
-      const seq = caseOf(suite, 'dtde sequential');
+      const seq = caseOf(suite, 'raw pg: the 4 commands one after another');
       const rawAtOnce = caseOf(suite, 'raw pg: the 4 commands at once');
       return {
         text:
           `${indexed}, skip ${skip.toLocaleString('en')}: parallel ${formatUs(parallel.medianUs)} = ${ratio(overSlowest(parallel))} the slowest shard's ${formatUs(median(slowestRounds))}, ` +
-          `sequential ${ratio(relative(seq, parallel))} parallel, raw pg running the 4 at once ${ratio(overSlowest(rawAtOnce))}`,
-        met: overSlowest(parallel) <= 1.3 && relative(seq, parallel) > 1,
+          `the 4 one after another (raw pg) ${ratio(relative(seq, parallel))} dtde parallel, raw pg running the 4 at once ${ratio(overSlowest(rawAtOnce))}`,
+        met: overSlowest(parallel) <= 1.3 && relative(seq, parallel) >= 1.5,
       };
     };
     const bare = [await fanOut(0, 'no index on name'), await fanOut(1000, 'no index on name')];
@@ -182,7 +189,7 @@ export async function postgresQueries(perRegion: number, options: SuiteOptions, 
       },
       ...[...indexed, ...bare].map((f) => ({
         target: 'PostgreSQL fan-out over 4 shards: parallel vs the slowest shard alone',
-        goal: `≤ 1.3× the slowest shard alone, well below sequential (${os.cpus().length} cores)`,
+        goal: `≤ 1.3× the slowest shard alone, well below sequential (the 4 one after another ≥ 1.5× parallel); ${os.cpus().length} cores`,
         measured: f.text,
         met: f.met,
       })),
@@ -190,7 +197,6 @@ export async function postgresQueries(perRegion: number, options: SuiteOptions, 
   } finally {
     await kysely.destroy();
     await pool.end();
-    await sequential.close();
     await shop.close();
   }
 }

@@ -27,6 +27,8 @@ export interface PostgresPoolStats {
   readonly waiting: number;
   /** Connections lent and not yet given back. */
   readonly leased: number;
+  /** CancelRequests sent to stop a running statement. */
+  readonly cancels: number;
 }
 
 /**
@@ -40,6 +42,7 @@ export class PostgresDatabase {
   readonly transactions = new Set<PostgresTransaction>();
   private readonly pool: pg.Pool;
   private leased = 0;
+  private cancels = 0;
   private closed = false;
 
   constructor(
@@ -101,7 +104,13 @@ export class PostgresDatabase {
 
   /** Counters of the pool. */
   stats(): PostgresPoolStats {
-    return { total: this.pool.totalCount, idle: this.pool.idleCount, waiting: this.pool.waitingCount, leased: this.leased };
+    return {
+      total: this.pool.totalCount,
+      idle: this.pool.idleCount,
+      waiting: this.pool.waitingCount,
+      leased: this.leased,
+      cancels: this.cancels,
+    };
   }
 
   /** A `DtdeDatabaseError` for anything pg threw on this database. */
@@ -146,6 +155,7 @@ export class PostgresDatabase {
       client,
       cancel: () => {
         if (released || key.processID === null || key.secretKey === null) return Promise.resolve();
+        this.cancels++;
         return sendCancelRequest(this.endpoint, { processID: key.processID, secretKey: key.secretKey }, this.options.connectTimeoutMs);
       },
       release: (destroy = false) => {

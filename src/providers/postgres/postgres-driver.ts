@@ -221,6 +221,7 @@ export class PostgresDriver implements DatabaseDriver {
               idle: known.idle + own.idle,
               waiting: known.waiting + own.waiting,
               leased: known.leased + own.leased,
+              cancels: known.cancels + own.cancels,
               openStreams: known.openStreams + own.openStreams,
               openTransactions: known.openTransactions + own.openTransactions,
             },

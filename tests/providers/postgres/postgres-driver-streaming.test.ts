@@ -273,6 +273,32 @@ describe('cancellation and timeouts', () => {
     expectPoolsIdle(d);
   });
 
+  it('a stream ended while a slow later batch or its first batch runs cancels it; nothing is left running', async () => {
+    // (Whether a quick later batch is waited for instead is in postgres-row-stream.test.ts.)
+    const d = open({ pool: { max: 1 } });
+    const cancels = () => d.stats().databases.get(d.databaseId(null))?.cancels ?? 0;
+    // A later batch that takes long (each row of it sleeps) is cancelled after the short wait.
+    const slow = d
+      .query(null, 'SELECT g, pg_sleep(CASE WHEN g > 10 THEN 5 ELSE 0 END) AS s FROM generate_series(1, 20) g', [], { batchSize: 10 })
+      [Symbol.asyncIterator]();
+    for (let i = 0; i < 10; i++) await slow.next();
+    const sleeping = slow.next();
+    await eventually(async () => (await runningStatements()).some((q) => q.includes('pg_sleep')), 'the second batch running');
+    await slow.return?.();
+    await sleeping.catch(() => undefined);
+    expect(cancels()).toBe(1);
+    expect(await runningStatements()).toEqual([]);
+    expectPoolsIdle(d);
+    // And a first batch still running (the statement itself) is cancelled without waiting.
+    const first = d.query(null, 'SELECT pg_sleep(60)')[Symbol.asyncIterator]();
+    const started = first.next();
+    await eventually(async () => (await runningStatements()).some((q) => q.includes('pg_sleep(60)')), 'pg_sleep running');
+    await first.return?.();
+    await started.catch(() => undefined);
+    expect(cancels()).toBe(2);
+    expectPoolsIdle(d);
+  });
+
   it('a signal aborted before the first next() rejects without taking a connection', async () => {
     const d = open();
     const controller = new AbortController();
