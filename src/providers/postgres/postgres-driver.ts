@@ -42,7 +42,8 @@ export interface PostgresDriverStats {
  * PostgreSQL (READ COMMITTED), rather than one after another as on SQLite's single writer.
  *
  * Aborting a query's signal cancels its statement on the server (a CancelRequest, what
- * `pg_cancel_backend` does); the connection goes back to its pool once the server has stopped,
+ * `pg_cancel_backend` does; a later cursor batch in flight is first given up to 20 ms to arrive,
+ * see `PostgresRowStream`); the connection goes back to its pool once the server has stopped,
  * ready for the next caller. `statementTimeoutMs` sets PostgreSQL's own `statement_timeout`.
  * Integers come back as numbers, `bigint` columns as `bigint` when a query asks for
  * `safeIntegers`, `numeric` as exact text, `timestamptz` as `Date`. Parameters are positional
