@@ -25,7 +25,16 @@ export function renderCommand(dialect: Dialect, command: ShardCommandPlan): Rend
   let byStatement = renderings.get(dialect);
   if (byStatement === undefined) renderings.set(dialect, (byStatement = new WeakMap()));
   let traced = byStatement.get(planned);
-  if (traced === undefined) byStatement.set(planned, (traced = dialect.renderSelectTraced(planned)));
+  if (traced === undefined) {
+    try {
+      traced = dialect.renderSelectTraced(planned);
+    } catch {
+      // The planned values cannot be written (a date past year 9999, say): this query's own values
+      // may be fine, and if not, rendering them throws the error that names them.
+      return dialect.renderSelect(command.statement);
+    }
+    byStatement.set(planned, traced);
+  }
   if (bound === undefined) return traced.rendered;
   const { sources } = traced;
   const parameters = traced.rendered.parameters.map((parameter, i) => {

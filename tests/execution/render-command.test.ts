@@ -91,4 +91,19 @@ describe.each([
     // The warm context bound cached plans (the cold ones each planned their first query).
     expect(planCacheStats().hits - hits).toBeGreaterThanOrEqual(2);
   });
+
+  it('a first query whose value cannot be written does not spoil the shape for the next ones', async () => {
+    const ctx = new Shop({ provider: provider(), shards: (s) => s.addShards(...REGIONS) });
+    const cold = new Shop({ provider: provider(), shards: (s) => s.addShards(...REGIONS) });
+    try {
+      const since = (q: Shop['customers'], at: Date) => q.where((c, p) => c.region === 'EU' && c.createdAt >= p.at, { at });
+      // Year 10000: neither SQLite's ISO text nor PostgreSQL's timestamptz can hold it.
+      expect(() => rendered(since(ctx.customers, new Date(Date.UTC(10000, 0, 1))))).toThrow(/10000/);
+      const ok = new Date('2020-01-01T00:00:00.000Z');
+      expect(rendered(since(ctx.customers, ok))).toEqual(rendered(since(cold.customers, ok)));
+    } finally {
+      await ctx.close();
+      await cold.close();
+    }
+  });
 });
