@@ -352,7 +352,13 @@ function rowConverter(fieldTypes: Readonly<Record<string, SqlType>>, dialect: Di
         return {
           next: () =>
             inner.next().then((result) => {
-              if (result.done !== true) convert(result.value);
+              if (result.done === true) return result;
+              try {
+                convert(result.value);
+              } catch (error) {
+                // The runner treats a throwing stream as finished: the driver's must be closed here.
+                return closeThenThrow(inner, error);
+              }
               return result;
             }),
           return: async () => (await inner.return?.()) ?? { done: true, value: undefined },
@@ -362,6 +368,16 @@ function rowConverter(fieldTypes: Readonly<Record<string, SqlType>>, dialect: Di
   };
   byDialect.set(dialect, found);
   return found;
+}
+
+/** Closes `iterator` (its connection goes back), then fails with `error`. */
+async function closeThenThrow(iterator: AsyncIterator<unknown>, error: unknown): Promise<never> {
+  try {
+    await iterator.return?.();
+  } catch {
+    // The conversion error is the one to report.
+  }
+  throw error;
 }
 
 /** A rows merge plan as `explain()` documents it: the same fields, copied, none of them undefined. */
