@@ -144,7 +144,14 @@ export class PostgresRowStream implements AsyncIterableIterator<DriverRow> {
       let healthy = true;
       if (reading !== undefined && this.lastBatchMs !== undefined) {
         const grace = Math.min(MAX_GRACE_MS, Math.max(MIN_GRACE_MS, 2 * this.lastBatchMs));
-        if ((await settleWithin(reading, grace)) === 'resolved') reading = undefined;
+        const outcome = await settleWithin(reading, grace);
+        if (outcome === 'resolved') reading = undefined;
+        if (outcome === 'rejected') {
+          // The batch failed and ended the portal: nothing to cancel or close; wait until the server is ready again.
+          healthy = (await settleWithin(readyAgain(lease), this.source.cancelWaitMs)) === 'resolved';
+          reading = undefined;
+          cursor = undefined;
+        }
       }
       if (reading !== undefined) {
         // A batch is in flight: the statement may run for long (a slow shard), so cancel it.
@@ -240,8 +247,9 @@ export class PostgresRowStream implements AsyncIterableIterator<DriverRow> {
     let rows: DriverRow[];
     try {
       rows = await reading;
-      // The first read runs the statement; later ones read on from it, which is what they predict.
-      if (whole === undefined && this.started) this.lastBatchMs = performance.now() - started;
+      // The first read's time includes running the statement, so it over-estimates the next batch;
+      // MAX_GRACE_MS bounds what that costs.
+      if (whole === undefined) this.lastBatchMs = performance.now() - started;
     } catch (error) {
       this.reading = undefined;
       // After an abort the error is the cancellation echoing back; the failure is already set.

@@ -23,13 +23,22 @@ function deferred<T>(): Deferred<T> {
 
 /** A stream over a fake connection whose cursor answers each read with the next deferred batch. */
 function scripted(batchSize: number) {
-  const reads: Deferred<Record<string, unknown>[]>[] = [];
+  const reads: {
+    promise: Promise<Record<string, unknown>[]>;
+    resolve(rows: Record<string, unknown>[]): void;
+    reject(error: Error): void;
+  }[] = [];
   const events: string[] = [];
   const cursor = {
     read: () => {
       const next = deferred<Record<string, unknown>[]>();
-      reads.push(next);
-      return next.promise;
+      let reject!: (error: Error) => void;
+      const promise = new Promise<Record<string, unknown>[]>((resolve, fail) => {
+        next.promise.then(resolve);
+        reject = fail;
+      });
+      reads.push({ promise, resolve: next.resolve, reject });
+      return promise;
     },
     close: () => {
       events.push('close');
@@ -37,7 +46,8 @@ function scripted(batchSize: number) {
     },
   };
   const lease = {
-    client: { query: () => cursor },
+    // readyForQuery: the server has answered the Sync after a failed batch.
+    client: { query: () => cursor, readyForQuery: true },
     cancel: () => {
       events.push('cancel');
       return Promise.resolve();
@@ -93,6 +103,23 @@ describe('a PostgreSQL stream ended with a batch in flight', () => {
     inFlight.catch(() => undefined); // never settles: the fake connection is dropped, not failed
     await stream.return(); // the batch never comes: cancelled, then given up after cancelWaitMs
     expect(events).toEqual(['cancel', 'destroy', 'ended']);
+  });
+
+  it('a later batch that fails within the wait needs no cancel and no close: the error ended the portal', async () => {
+    const { stream, reads, events, rows, readCalled } = scripted(2);
+    const first = stream.next();
+    await readCalled(1);
+    reads[0]!.resolve(rows(2));
+    await first;
+    await stream.next();
+    const inFlight = stream.next();
+    await readCalled(2);
+    const ended = stream.return();
+    await new Promise((r) => setImmediate(r));
+    reads[1]!.reject(new Error('division by zero'));
+    await ended;
+    await inFlight.catch(() => undefined);
+    expect(events).toEqual(['release', 'ended']);
   });
 
   it('cancels the first batch (the statement itself, maybe slow) at once', async () => {
