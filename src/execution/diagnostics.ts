@@ -64,9 +64,27 @@ export function publishQueryPlan(message: QueryPlanMessage): void {
   if (queryPlanChannel.hasSubscribers) queryPlanChannel.publish(message);
 }
 
-/** Publishes on `dtde:query:shard` if anyone listens. */
-export function publishQueryShard(message: QueryShardMessage): void {
-  if (queryShardChannel.hasSubscribers) queryShardChannel.publish(message);
+/**
+ * Publishes how one shard command ended on `dtde:query:shard` (the runner's and the single-shard
+ * reads' commands alike); the message is built only if anyone listens.
+ */
+export function publishShardEnd(
+  command: Pick<QueryShardMessage, 'shardId' | 'sql' | 'parameters' | 'source'>,
+  started: number,
+  rowCount: number,
+  outcome: { readonly error?: unknown; readonly cancelled?: boolean } = {},
+): void {
+  if (!queryShardChannel.hasSubscribers) return;
+  queryShardChannel.publish({
+    shardId: command.shardId,
+    sql: command.sql,
+    parameters: command.parameters,
+    source: command.source,
+    durationMs: performance.now() - started,
+    rowCount,
+    ...(outcome.error !== undefined ? { error: outcome.error } : {}),
+    ...(outcome.cancelled === true ? { cancelled: true } : {}),
+  } satisfies QueryShardMessage);
 }
 
 /** Publishes on `dtde:query:done` if anyone listens. */

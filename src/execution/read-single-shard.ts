@@ -1,5 +1,5 @@
 import type { MergeRow } from '../planner/merge-plan.js';
-import { publishQueryPlan, publishQueryShard, queryDoneChannel, queryPlanChannel, queryShardChannel } from './diagnostics.js';
+import { publishQueryPlan, publishShardEnd, queryDoneChannel, queryPlanChannel } from './diagnostics.js';
 import { publishDone, publishPlan } from './merge-rows.js';
 import { queryTimeoutError } from './query-timeout-error.js';
 import { toShardError } from './to-shard-error.js';
@@ -72,17 +72,8 @@ export async function readSingleShard(command: SingleShardCommand, options: Sing
     } catch (e) {
       failure = e;
     }
-    if (queryShardChannel.hasSubscribers)
-      publishQueryShard({
-        shardId: command.shardId,
-        sql: command.sql,
-        parameters: command.parameters,
-        source: command.source,
-        durationMs: performance.now() - shardStarted,
-        rowCount: rows.length,
-        ...(failure !== undefined && !signal?.aborted ? { error: failure } : {}),
-        ...(failure !== undefined && signal?.aborted ? { cancelled: true } : {}),
-      });
+    const aborted = signal?.aborted === true;
+    publishShardEnd(command, shardStarted, rows.length, failure === undefined ? {} : aborted ? { cancelled: true } : { error: failure });
     if (failure !== undefined) {
       if (timedOut) throw queryTimeoutError(options.timeoutMs!, [command]);
       if (options.signal?.aborted) throw options.signal.reason;
@@ -132,17 +123,7 @@ export function readSingleShardNow(command: SingleShardNowCommand, options: Sing
   const count = rows?.length ?? 0;
   // The messages are built only for a listener: a small read costs less than building them.
   if (queryPlanChannel.hasSubscribers) publishQueryPlan({ entity: options.entity, shardIds: [command.shardId] });
-  if (queryShardChannel.hasSubscribers) {
-    publishQueryShard({
-      shardId: command.shardId,
-      sql: command.sql,
-      parameters: command.parameters,
-      source: command.source,
-      durationMs: performance.now() - started,
-      rowCount: count,
-      ...(failure !== undefined ? { error: failure } : {}),
-    });
-  }
+  publishShardEnd(command, started, count, failure === undefined ? {} : { error: failure });
   if (queryDoneChannel.hasSubscribers) {
     publishDone(options.entity, started, error === undefined ? (options.doneRowCount?.(rows!) ?? count) : 0, error);
   }

@@ -1,5 +1,5 @@
 import { Deque } from './deque.js';
-import { publishQueryShard } from './diagnostics.js';
+import { publishShardEnd } from './diagnostics.js';
 import { Notifier } from './notifier.js';
 import { queryTimeoutError } from './query-timeout-error.js';
 import { toShardError } from './to-shard-error.js';
@@ -206,16 +206,7 @@ class ShardRunner<T> implements ShardRun<T> {
     }
     this.active--;
     this.markEnded(index);
-    publishQueryShard({
-      shardId: command.shardId,
-      sql: command.sql,
-      parameters: command.parameters,
-      source: command.source,
-      durationMs: performance.now() - started,
-      rowCount,
-      ...(error !== undefined ? { error } : {}),
-      ...((!completed || threw) && error === undefined ? { cancelled: true } : {}),
-    });
+    publishShardEnd(command, started, rowCount, error !== undefined ? { error } : { cancelled: !completed || threw });
     if (error !== undefined) this.fail(toShardError(command, error));
     this.startMore();
   }
