@@ -1,14 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DtdeContext, type ModelBuilder } from '../../src/index.js';
 import { postgres } from '../../src/providers/postgres/postgres-provider.js';
-import {
-  createDatabases,
-  dropDatabases,
-  freshDatabaseName,
-  postgresServers,
-  withClient,
-  withDatabase,
-} from '../support/postgres-servers.js';
+import { openTestDatabase, type TestDatabase } from '../providers/postgres/postgres-test-database.js';
 import { Customer, configureCustomer, REGIONS } from '../support/shop-model.js';
 
 // A row the engine returns but dtde cannot turn into the model's value (a timestamptz of
@@ -23,20 +16,16 @@ class Shop extends DtdeContext {
 }
 
 describe('a value that fails conversion, on PostgreSQL', () => {
-  let database: string;
-  let url: string;
+  let db: TestDatabase;
   beforeAll(async () => {
-    const { main } = postgresServers();
-    database = freshDatabaseName('convert');
-    await createDatabases(main, [database]);
-    url = withDatabase(main, database);
+    db = await openTestDatabase('convert');
   });
   afterAll(async () => {
-    if (database !== undefined) await dropDatabases(postgresServers().main, [database]);
+    await db?.drop();
   });
 
   it('fails the query and gives back every connection, streamed in small batches across shards', async () => {
-    const provider = postgres({ url, batchSize: 2, pool: { max: 3 } });
+    const provider = postgres({ url: db.url, batchSize: 2, pool: { max: 3 } });
     const ctx = new Shop({ provider, shards: (s) => s.addShards(...REGIONS) });
     try {
       await ctx.ensureCreated();
@@ -57,7 +46,7 @@ describe('a value that fails conversion, on PostgreSQL', () => {
         ),
       );
       await ctx.bulkInsert(Customer, rows);
-      await withClient(url, (client) => client.query(`UPDATE "Customers_EU" SET "createdAt" = 'infinity' WHERE "id" = 1`));
+      await db.query(`UPDATE "Customers_EU" SET "createdAt" = 'infinity' WHERE "id" = 1`);
       const pool = () => [...provider.driver.stats().databases.values()][0]!;
       for (let round = 0; round < 2; round++) {
         await expect(ctx.customers.toArray()).rejects.toThrow(/not a date/);

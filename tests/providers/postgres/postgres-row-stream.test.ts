@@ -70,55 +70,48 @@ function scripted(batchSize: number) {
     for (let i = 0; i < 100 && reads.length < n; i++) await new Promise((r) => setImmediate(r));
     expect(reads.length).toBe(n);
   };
-  return { stream, reads, events, rows, readCalled };
+  /** Reads the first batch whole, then asks for the second: it is in flight when this returns. */
+  const secondBatchInFlight = async (): Promise<{ readonly inFlight: Promise<unknown> }> => {
+    const first = stream.next();
+    await readCalled(1);
+    reads[0]!.resolve(rows(batchSize));
+    await first;
+    for (let i = 1; i < batchSize; i++) await stream.next();
+    const inFlight = stream.next();
+    await readCalled(2);
+    // Never settles when the fake connection is dropped rather than failed.
+    return { inFlight: inFlight.catch(() => undefined) };
+  };
+  return { stream, reads, events, rows, readCalled, secondBatchInFlight };
 }
 
 describe('a PostgreSQL stream ended with a batch in flight', () => {
   it('waits for a later batch that arrives within twice the previous batch time, then closes the cursor: no cancel', async () => {
-    const { stream, reads, events, rows, readCalled } = scripted(2);
-    const first = stream.next();
-    await readCalled(1);
-    reads[0]!.resolve(rows(2));
-    await first;
-    await stream.next();
-    const inFlight = stream.next(); // the second batch is asked for
-    await readCalled(2);
+    const { stream, reads, events, rows, secondBatchInFlight } = scripted(2);
+    const { inFlight } = await secondBatchInFlight();
     const ended = stream.return();
     await new Promise((r) => setImmediate(r));
     reads[1]!.resolve(rows(2)); // arrives within the wait (at least 2 ms)
     await ended;
-    await inFlight.catch(() => undefined);
+    await inFlight;
     expect(events).toEqual(['close', 'release', 'ended']);
   });
 
   it('cancels a later batch that does not arrive in that time', async () => {
-    const { stream, reads, events, rows, readCalled } = scripted(2);
-    const first = stream.next();
-    await readCalled(1);
-    reads[0]!.resolve(rows(2));
-    await first;
-    await stream.next();
-    const inFlight = stream.next();
-    await readCalled(2);
-    inFlight.catch(() => undefined); // never settles: the fake connection is dropped, not failed
+    const { stream, events, secondBatchInFlight } = scripted(2);
+    await secondBatchInFlight();
     await stream.return(); // the batch never comes: cancelled, then given up after cancelWaitMs
     expect(events).toEqual(['cancel', 'destroy', 'ended']);
   });
 
   it('a later batch that fails within the wait needs no cancel and no close: the error ended the portal', async () => {
-    const { stream, reads, events, rows, readCalled } = scripted(2);
-    const first = stream.next();
-    await readCalled(1);
-    reads[0]!.resolve(rows(2));
-    await first;
-    await stream.next();
-    const inFlight = stream.next();
-    await readCalled(2);
+    const { stream, reads, events, secondBatchInFlight } = scripted(2);
+    const { inFlight } = await secondBatchInFlight();
     const ended = stream.return();
     await new Promise((r) => setImmediate(r));
     reads[1]!.reject(new Error('division by zero'));
     await ended;
-    await inFlight.catch(() => undefined);
+    await inFlight;
     expect(events).toEqual(['release', 'ended']);
   });
 
